@@ -1,0 +1,52 @@
+"""Every query of the auth domain."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from voxpop.auth.models import ApiKey, Membership, User
+
+
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalars(select(User).where(User.email == email)).first()
+
+
+def user_by_id(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def add(session: Session, row: User | Membership | ApiKey) -> None:
+    session.add(row)
+    session.flush()
+
+
+def membership(session: Session, user_id: uuid.UUID, workspace_id: uuid.UUID) -> Membership | None:
+    return session.get(Membership, (user_id, workspace_id))
+
+
+def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
+    return list(session.scalars(select(Membership).where(Membership.user_id == user_id)))
+
+
+def key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+
+
+def key_by_id(session: Session, key_id: uuid.UUID) -> ApiKey | None:
+    return session.get(ApiKey, key_id)
+
+
+def key_in_workspace(session: Session, workspace_id: uuid.UUID, prefix: str) -> ApiKey | None:
+    return session.scalars(select(ApiKey).where(ApiKey.workspace_id == workspace_id, ApiKey.prefix == prefix)).first()
+
+
+def keys_of(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
+    return list(session.scalars(select(ApiKey).where(ApiKey.workspace_id == workspace_id).order_by(ApiKey.created_at)))
+
+
+def touch_key(session: Session, key_id: uuid.UUID, when: datetime) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))

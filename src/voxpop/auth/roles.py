@@ -1,0 +1,35 @@
+"""Roles and what each may do. Routes ask for a permission, never for a role name."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ANALYST = "analyst"
+    AGENT = "agent"
+    VIEWER = "viewer"
+
+
+class Permission(StrEnum):
+    READ = "read"
+    WRITE_DATA = "write_data"
+    EXPORT_PERSONAL_DATA = "export_personal_data"
+    ERASE_PERSONAL_DATA = "erase_personal_data"
+    MANAGE_WORKSPACE = "manage_workspace"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.ANALYST: frozenset({Permission.READ, Permission.WRITE_DATA}),
+    Role.AGENT: frozenset({Permission.READ}),
+    Role.VIEWER: frozenset({Permission.READ}),
+}
+
+
+def allows(role: str, permission: Permission) -> bool:
+    try:
+        return permission in ROLE_PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

@@ -1,0 +1,177 @@
+"""Users, memberships and API keys.
+
+Passwords are hashed with Argon2id. API keys are 32 random bytes: a hash that is slow to compute adds nothing
+against guessing such a secret, so only their SHA-256 is stored, and the visible prefix finds the row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from voxpop.auth import repository
+from voxpop.auth.models import ApiKey, Membership, User
+from voxpop.auth.roles import Role
+from voxpop.customer.schemas import normalise_email
+from voxpop.kit import clock
+from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
+
+KEY_PREFIX = "vpk_"
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+_DUMMY_HASH = _hasher.hash("voxpop-timing-equaliser")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling, in which workspace, with which role."""
+
+    workspace_id: uuid.UUID
+    role: str
+    user_id: uuid.UUID | None = None
+    api_key_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    key: ApiKey
+    secret: str
+
+
+def _role(role: str) -> str:
+    try:
+        return Role(role).value
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise Invalid(f"unknown role {role!r}", [Problem(f"use one of: {allowed}", field="role")]) from None
+
+
+def create_user(session: Session, email: str, password: str, name: str = "") -> User:
+    try:
+        email = normalise_email(email) or ""
+    except ValueError as error:
+        raise Invalid("invalid email", [Problem(str(error), field="email")]) from None
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")])
+    if repository.user_by_email(session, email) is not None:
+        raise Conflict(f"a user with email {email} already exists")
+    user = User(email=email, name=name, password_hash=_hasher.hash(password))
+    repository.add(session, user)
+    return user
+
+
+def add_member(session: Session, user: User, workspace_id: uuid.UUID, role: str) -> Membership:
+    existing = repository.membership(session, user.id, workspace_id)
+    if existing is not None:
+        existing.role = _role(role)
+        return existing
+    membership = Membership(user_id=user.id, workspace_id=workspace_id, role=_role(role))
+    repository.add(session, membership)
+    return membership
+
+
+def user_by_email(session: Session, email: str) -> User:
+    user = repository.user_by_email(session, email.strip().lower())
+    if user is None:
+        raise NotFound(f"user {email}")
+    return user
+
+
+def authenticate(session: Session, email: str, password: str) -> User:
+    """The user with this email and password; the same error, in the same time, for any wrong pair."""
+    user = repository.user_by_email(session, email.strip().lower())
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise Unauthorized("wrong email or password") from None
+    if user is None or not user.is_active:
+        raise Unauthorized("wrong email or password")
+    return user
+
+
+def get_user(session: Session, user_id: uuid.UUID) -> User | None:
+    return repository.user_by_id(session, user_id)
+
+
+def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
+    return repository.memberships_of(session, user_id)
+
+
+def principal_for_user(session: Session, user_id: uuid.UUID, workspace_id: uuid.UUID) -> Principal | None:
+    membership = repository.membership(session, user_id, workspace_id)
+    if membership is None:
+        return None
+    return Principal(workspace_id=workspace_id, role=membership.role, user_id=user_id)
+
+
+def create_api_key(
+    session: Session, workspace_id: uuid.UUID, role: str = "admin", name: str = "", expires_in_days: int | None = None
+) -> NewApiKey:
+    prefix = KEY_PREFIX + secrets.token_hex(4)
+    secret = f"{prefix}_{secrets.token_urlsafe(32)}"
+    expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
+    key = ApiKey(
+        workspace_id=workspace_id, name=name, prefix=prefix, key_hash=_digest(secret), role=_role(role),
+        expires_at=expires_at,
+    )
+    repository.add(session, key)
+    return NewApiKey(key=key, secret=secret)
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def principal_for_key(session: Session, secret: str) -> Principal:
+    prefix = secret[: len(KEY_PREFIX) + 8]
+    key = repository.key_by_prefix(session, prefix) if secret.startswith(KEY_PREFIX) else None
+    if key is None or not hmac.compare_digest(key.key_hash, _digest(secret)):
+        raise Unauthorized("invalid API key")
+    now = clock.now()
+    if key.revoked_at is not None:
+        raise Unauthorized(f"API key {key.prefix} was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC")
+    if key.expires_at is not None and key.expires_at <= now:
+        raise Unauthorized(f"API key {key.prefix} expired on {key.expires_at:%Y-%m-%d %H:%M} UTC")
+    return Principal(workspace_id=key.workspace_id, role=key.role, api_key_id=key.id)
+
+
+KEY_USE_RESOLUTION = timedelta(minutes=5)
+
+
+def key_use_is_stale(session: Session, principal: Principal) -> bool:
+    """Whether the key's last-used time is old enough to be worth a write (it is kept to 5 minutes)."""
+    key = repository.key_by_id(session, principal.api_key_id) if principal.api_key_id else None
+    return key is not None and (key.last_used_at is None or clock.now() - key.last_used_at > KEY_USE_RESOLUTION)
+
+
+def record_key_use(session: Session, principal: Principal) -> None:
+    if principal.api_key_id is not None:
+        repository.touch_key(session, principal.api_key_id, clock.now())
+
+
+def revoke_api_key(session: Session, workspace_id: uuid.UUID, prefix: str) -> ApiKey:
+    key = repository.key_in_workspace(session, workspace_id, prefix)
+    if key is None:
+        raise NotFound(f"API key {prefix}")
+    key.revoked_at = key.revoked_at or clock.now()
+    return key
+
+
+def api_keys(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
+    return repository.keys_of(session, workspace_id)
+
+
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid("password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")])
+    user.password_hash = _hasher.hash(password)

@@ -1,0 +1,55 @@
+"""Every query of the feedback domain."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from voxpop.feedback.models import Feedback
+from voxpop.kit import upsert
+
+TABLE = Feedback.__table__
+
+
+def store(session: Session, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> list[upsert.Stored]:
+    return upsert.store(session, TABLE, workspace_id, rows)  # type: ignore[arg-type]
+
+
+def get(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> Feedback | None:
+    return session.scalars(
+        select(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.id == feedback_id)
+    ).first()
+
+
+def list_page(
+    session: Session, workspace_id: uuid.UUID, limit: int, offset: int, customer_id: uuid.UUID | None = None
+) -> list[Feedback]:
+    query = select(Feedback).where(Feedback.workspace_id == workspace_id)
+    if customer_id is not None:
+        query = query.where(Feedback.customer_id == customer_id)
+    return list(session.scalars(query.order_by(Feedback.received_at.desc()).limit(limit).offset(offset)))
+
+
+def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[Feedback]:
+    return list(
+        session.scalars(
+            select(Feedback)
+            .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+            .order_by(Feedback.received_at)
+        )
+    )
+
+
+def delete_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    result = session.execute(
+        delete(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def count(session: Session, workspace_id: uuid.UUID) -> int:
+    return session.scalar(select(func.count()).where(Feedback.workspace_id == workspace_id)) or 0

@@ -1,0 +1,93 @@
+"""The feedback domain's operations. Every way feedback enters (API, file import, demo) goes through
+`ingest_many`, so one set of rules holds everywhere: validated input, matched customers, idempotent upsert."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voxpop.customer import service as customer_service
+from voxpop.feedback import repository
+from voxpop.feedback.models import Feedback
+from voxpop.feedback.schemas import FeedbackIn, FeedbackOut
+from voxpop.kit import clock
+from voxpop.kit.errors import NotFound
+from voxpop.kit.ids import new_id
+from voxpop.kit import records
+from voxpop.kit.records import UpsertResult, content_key
+
+
+def ingest_many(
+    session: Session, workspace_id: uuid.UUID, items: Sequence[FeedbackIn], default_source: str = "api"
+) -> list[UpsertResult]:
+    """Store records (created or updated by source and external id); returns one result per distinct key."""
+    customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
+    now = clock.now()
+    rows = [_row(workspace_id, item, cid, default_source, now) for item, cid in zip(items, customer_ids, strict=True)]
+    return [UpsertResult.from_stored(stored) for stored in repository.store(session, workspace_id, rows)]
+
+
+def _row(
+    workspace_id: uuid.UUID,
+    item: FeedbackIn,
+    customer_id: uuid.UUID | None,
+    default_source: str,
+    now: datetime,
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "workspace_id": workspace_id,
+        "customer_id": customer_id,
+        "kind": item.kind,
+        "channel": item.channel,
+        "source": item.source or default_source,
+        "external_id": item.external_id or content_key(item),
+        "received_at": item.received_at or now,
+        "lifecycle_stage": item.lifecycle_stage,
+        "touchpoint": item.touchpoint,
+        "title": item.title,
+        "text": item.text,
+        "language": item.language,
+        "nps": item.nps,
+        "csat": item.csat,
+        "ces": item.ces,
+        "rating": item.rating,
+        "attributes": item.attributes,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def duplicate_keys(items: Sequence[FeedbackIn], default_source: str = "api") -> list[tuple[int, int]]:
+    keys = [(i.source or default_source, i.external_id) if i.external_id else None for i in items]
+    return records.duplicate_keys(keys)
+
+
+def get(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> FeedbackOut:
+    record = repository.get(session, workspace_id, feedback_id)
+    if record is None:
+        raise NotFound("feedback record")
+    return FeedbackOut.model_validate(record)
+
+
+def list_page(
+    session: Session, workspace_id: uuid.UUID, limit: int, offset: int, customer_id: uuid.UUID | None = None
+) -> list[FeedbackOut]:
+    records = repository.list_page(session, workspace_id, limit, offset, customer_id)
+    return [FeedbackOut.model_validate(r) for r in records]
+
+
+def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[Feedback]:
+    return repository.of_customer(session, workspace_id, customer_id)
+
+
+def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    return repository.delete_of_customer(session, workspace_id, customer_id)
+
+
+def count(session: Session, workspace_id: uuid.UUID) -> int:
+    return repository.count(session, workspace_id)

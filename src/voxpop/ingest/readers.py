@@ -1,0 +1,277 @@
+"""Streaming readers for CSV, JSON and JSON Lines files.
+
+A file is read twice: `scan` checks that the whole file can be parsed and counts its records (so a broken
+file stores nothing, and the progress bar knows its total), then `records` yields them one at a time, so
+memory stays flat whatever the file's size. Row numbers count records from 1, headers excluded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import json
+from io import BytesIO
+from itertools import islice
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import ijson
+
+from voxpop.kit.errors import Invalid, Problem
+
+FORMATS = ("csv", "json", "jsonl")
+SNIFF_BYTES = 1 << 20
+CSV_DELIMITERS = ",;\t|"
+QUALTRICS_IMPORT_ID = '{"ImportId"'
+
+csv.field_size_limit(1 << 30)
+
+
+@dataclass
+class SourceRow:
+    number: int
+    values: dict[str, Any]
+    problem: Problem | None = None
+
+
+@dataclass
+class FileInfo:
+    format: str
+    encoding: str
+    rows: int
+    headers: list[str] = field(default_factory=list)
+
+
+def detect_format(path: Path, declared: str | None = None) -> str:
+    if declared:
+        if declared not in FORMATS:
+            raise Invalid(f"unknown file format {declared!r}; use one of {', '.join(FORMATS)}")
+        return declared
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in ("ndjson", "jsonl"):
+        return "jsonl"
+    if suffix in FORMATS:
+        return suffix
+    if suffix in ("tsv", "txt"):
+        return "csv"
+    with path.open("rb") as handle:
+        start = handle.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
+    if start.startswith(b"["):
+        return "json"
+    return "jsonl" if start.startswith(b"{") else "csv"
+
+
+def detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 by BOM; otherwise Windows-1252 (a superset of Latin-1's text)."""
+    with path.open("rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+def refuse_binary(path: Path, encoding: str) -> None:
+    if encoding == "utf-16":
+        return
+    offset = 0
+    with path.open("rb") as handle:
+        while block := handle.read(SNIFF_BYTES):
+            position = block.find(b"\x00")
+            if position >= 0:
+                raise Invalid(
+                    f"{path.name} is not a text file: it holds a NUL byte at offset {offset + position:,} "
+                    "(binary data). Export the data as CSV, JSON or JSON Lines."
+                )
+            offset += len(block)
+
+
+class _DecodedLines:
+    """Decodes a binary file line by line, remembering which lines were not valid in its encoding."""
+
+    def __init__(self, handle: BinaryIO, encoding: str) -> None:
+        self._handle = handle
+        self._encoding = encoding
+        self.line = 0
+        self.bad_lines: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        decode = codecs.getdecoder(self._encoding)
+        for raw in self._handle:
+            self.line += 1
+            try:
+                yield decode(raw)[0]
+            except UnicodeDecodeError as error:
+                self.bad_lines[self.line] = (
+                    f"byte 0x{raw[error.start]:02x} at position {error.start} is not valid {self._encoding}; "
+                    "the file mixes encodings: save it again as UTF-8"
+                )
+                yield raw.decode(self._encoding, errors="replace")
+
+
+def _open_text_lines(path: Path, encoding: str) -> tuple[BinaryIO, _DecodedLines]:
+    handle = path.open("rb")
+    if encoding == "utf-8-sig":
+        handle.seek(len(codecs.BOM_UTF8))
+        encoding = "utf-8"
+    if encoding == "utf-16":
+        text = path.read_text("utf-16")
+        handle.close()
+        handle = BytesIO(text.encode("utf-8"))
+        encoding = "utf-8"
+    return handle, _DecodedLines(handle, encoding)
+
+
+def _delimiter(header_line: str) -> str:
+    return max(CSV_DELIMITERS, key=header_line.count)
+
+
+def _csv_records(path: Path, encoding: str) -> Iterator[tuple[list[str], SourceRow]]:
+    handle, lines = _open_text_lines(path, encoding)
+    with handle:
+        iterator = iter(lines)
+        first = next(iterator, None)
+        if first is None:
+            return
+        reader = csv.reader(_chain(first, iterator), delimiter=_delimiter(first), strict=True)
+        header = [h.strip() for h in next(reader)]
+        pending = _skip_extra_header_rows(reader)
+        number = 0
+        last_line = lines.line
+        for cells in _chain_rows(pending, reader):
+            number += 1
+            bad = next((lines.bad_lines[n] for n in range(last_line + 1, lines.line + 1) if n in lines.bad_lines), None)
+            last_line = lines.line
+            yield header, _csv_row(number, header, cells, bad)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _chain_rows(pending: list[list[str]], reader: Iterator[list[str]]) -> Iterator[list[str]]:
+    yield from pending
+    yield from reader
+
+
+def _skip_extra_header_rows(reader: Iterator[list[str]]) -> list[list[str]]:
+    """Qualtrics exports carry two more header rows (question texts, then ImportId objects): skip them."""
+    peeked = list(islice(reader, 2))
+    if len(peeked) == 2 and any(cell.startswith(QUALTRICS_IMPORT_ID) for cell in peeked[1]):
+        return []
+    return peeked
+
+
+def _csv_row(number: int, header: list[str], cells: list[str], bad_encoding: str | None) -> SourceRow:
+    if bad_encoding:
+        return SourceRow(number, {}, Problem(bad_encoding, row=number))
+    if len(cells) != len(header) and any(c.strip() for c in cells[len(header) :]):
+        reason = f"has {len(cells)} fields but the header has {len(header)}"
+        return SourceRow(number, {}, Problem(reason, row=number))
+    return SourceRow(number, dict(zip(header, cells, strict=False)))
+
+
+def _jsonl_records(path: Path) -> Iterator[SourceRow]:
+    handle, lines = _open_text_lines(path, "utf-8-sig" if detect_encoding(path) == "utf-8-sig" else "utf-8")
+    with handle:
+        number = 0
+        for text in lines:
+            if not text.strip():
+                continue
+            number += 1
+            if lines.line in lines.bad_lines:
+                yield SourceRow(number, {}, Problem(lines.bad_lines[lines.line], row=number))
+                continue
+            yield _json_row(number, text)
+
+
+def _json_row(number: int, text: str) -> SourceRow:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        return SourceRow(number, {}, Problem(f"is not valid JSON: {error.msg} at column {error.colno}", row=number))
+    return _object_row(number, value)
+
+
+def _object_row(number: int, value: Any) -> SourceRow:
+    if not isinstance(value, dict):
+        return SourceRow(number, {}, Problem(f"is a JSON {type(value).__name__}, not an object", row=number))
+    return SourceRow(number, value)
+
+
+def _json_records(path: Path) -> Iterator[SourceRow]:
+    with path.open("rb") as handle:
+        if handle.read(3) != codecs.BOM_UTF8:
+            handle.seek(0)
+        for number, value in enumerate(ijson.items(handle, "item", use_float=True), start=1):
+            yield _object_row(number, value)
+
+
+def records(path: Path, info: FileInfo) -> Iterator[SourceRow]:
+    if info.format == "csv":
+        return (row for _, row in _csv_records(path, info.encoding))
+    if info.format == "jsonl":
+        return _jsonl_records(path)
+    return _json_records(path)
+
+
+def scan(path: Path, declared_format: str | None = None) -> FileInfo:
+    """Check that the whole file parses; raise `Invalid` with the place and reason if it does not."""
+    if not path.is_file():
+        raise Invalid(f"no such file: {path}")
+    file_format = detect_format(path, declared_format)
+    encoding = detect_encoding(path)
+    refuse_binary(path, encoding)
+    if file_format == "csv":
+        return _scan_csv(path, encoding)
+    if file_format == "json":
+        return _scan_json(path)
+    return FileInfo("jsonl", encoding, sum(1 for _ in _jsonl_records(path)))
+
+
+def _scan_csv(path: Path, encoding: str) -> FileInfo:
+    header: list[str] = []
+    rows = 0
+    try:
+        for header, _row in _csv_records(path, encoding):
+            rows += 1
+    except csv.Error as error:
+        raise Invalid(f"{path.name} is not valid CSV after record {rows:,}: {error}") from None
+    if not header:
+        header = _header_only(path, encoding)
+    return FileInfo("csv", encoding, rows, header)
+
+
+def _header_only(path: Path, encoding: str) -> list[str]:
+    handle, lines = _open_text_lines(path, encoding)
+    with handle:
+        first = next(iter(lines), "")
+    return [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first)), [])]
+
+
+def _scan_json(path: Path) -> FileInfo:
+    rows = 0
+    try:
+        with path.open("rb") as handle:
+            if handle.read(3) != codecs.BOM_UTF8:
+                handle.seek(0)
+            first = handle.read(1)
+            while first.isspace():
+                first = handle.read(1)
+            if first != b"[":
+                raise Invalid(f"{path.name}: a JSON file must hold an array of records ([{{…}}, …])")
+            handle.seek(handle.tell() - 1)
+            for _ in ijson.items(handle, "item", use_float=True):
+                rows += 1
+    except (ijson.JSONError, UnicodeDecodeError) as error:
+        where = f"after record {rows:,}"
+        raise Invalid(f"{path.name} is not valid JSON {where}: {str(error).splitlines()[0]}") from None
+    return FileInfo("json", "utf-8", rows)

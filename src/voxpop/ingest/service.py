@@ -1,0 +1,218 @@
+"""File imports: register a file, then stream it through the same services the API uses, chunk by chunk.
+
+Each chunk (rows, their customers, their rejections and the checkpoint) commits as one transaction, so a
+process killed mid-import leaves whole chunks only; running the import again resumes after the checkpoint,
+and because every record is an upsert on (source, external id), a row processed twice is stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
+
+from voxpop.customer import service as customer_service
+from voxpop.customer.schemas import CustomerIn
+from voxpop.feedback import service as feedback_service
+from voxpop.feedback.schemas import FeedbackIn
+from voxpop.ingest import mapping as mappings
+from voxpop.ingest import readers, repository
+from voxpop.ingest.models import Import, ImportStatus
+from voxpop.ingest.schemas import ImportOut, RejectionOut
+from voxpop.journey import service as journey_service
+from voxpop.journey.schemas import EventIn
+from voxpop.kit import clock
+from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
+from voxpop.kit.records import UpsertResult
+from voxpop.kit.settings import get_settings
+
+Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[UpsertResult]]
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    model: type[BaseModel]
+    store: Store
+
+
+def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[UpsertResult]:
+    return feedback_service.ingest_many(session, workspace_id, items, default_source="import")
+
+
+def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[UpsertResult]:
+    return journey_service.ingest_many(session, workspace_id, items, default_source="import")
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "feedback": RecordKind(FeedbackIn, _store_feedback),
+    "events": RecordKind(EventIn, _store_events),
+    "customers": RecordKind(CustomerIn, customer_service.upsert),
+}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def register(
+    session: Session,
+    workspace_id: uuid.UUID,
+    path: Path,
+    mapping: mappings.Mapping,
+    filename: str | None = None,
+    file_format: str | None = None,
+) -> Import:
+    """Record an import of a file, or return the unfinished import of the same file, to resume it."""
+    kind = mapping.kind
+    declared = readers.detect_format(path, file_format)
+    sha = file_sha256(path)
+    earlier = repository.unfinished_with_content(session, workspace_id, sha, kind)
+    if earlier is not None and earlier.mapping == mapping.as_dict():
+        earlier.file_path = str(path)
+        return earlier
+    record = Import(
+        workspace_id=workspace_id,
+        kind=kind,
+        filename=filename or path.name,
+        file_path=str(path),
+        file_sha256=sha,
+        file_format=declared,
+        mapping=mapping.as_dict(),
+    )
+    return repository.add(session, record)
+
+
+Progress = Callable[[int, int | None], None]
+
+
+def run(session: Session, record: Import, progress: Progress | None = None, heartbeat: Callable[[], None] = lambda: None) -> Import:
+    """Import (or resume) a registered file; commits once per chunk. The caller's session is used throughout."""
+    path = Path(record.file_path or "")
+    try:
+        info = readers.scan(path, record.file_format)
+    except DomainError as error:
+        return _fail(session, record, error.message)
+    record.status, record.rows_total = ImportStatus.RUNNING, info.rows
+    mapping = mappings.Mapping.from_dict(record.kind, record.mapping)
+    record.warnings = _warnings(mapping, info)
+    session.commit()
+    if progress:
+        progress(record.rows_done, info.rows)
+    rows = (row for row in readers.records(path, info) if row.number > record.rows_done)
+    for chunk in _chunks(rows, get_settings().import_chunk_rows):
+        _import_chunk(session, record, mapping, chunk)
+        session.commit()
+        heartbeat()
+        if progress:
+            progress(record.rows_done, info.rows)
+    record.status, record.finished_at = ImportStatus.DONE, clock.now()
+    _forget_uploaded_file(record)
+    session.commit()
+    return record
+
+
+def _warnings(mapping: mappings.Mapping, info: readers.FileInfo) -> dict[str, Any]:
+    if info.format != "csv":
+        return {"encoding": info.encoding}
+    return {
+        "encoding": info.encoding,
+        "columns": mapping.resolved(info.headers),
+        "kept_as_attributes": mapping.unmapped(info.headers),
+    }
+
+
+def _fail(session: Session, record: Import, message: str) -> Import:
+    record.status, record.error, record.finished_at = ImportStatus.FAILED, message, clock.now()
+    _forget_uploaded_file(record)
+    session.commit()
+    return record
+
+
+def _chunks(rows: Iterator[readers.SourceRow], size: int) -> Iterator[list[readers.SourceRow]]:
+    while chunk := list(islice(rows, size)):
+        yield chunk
+
+
+def _import_chunk(session: Session, record: Import, mapping: mappings.Mapping, chunk: list[readers.SourceRow]) -> None:
+    kind = RECORD_KINDS[record.kind]
+    items: list[BaseModel] = []
+    rejected: list[Problem] = []
+    for row in chunk:
+        item, problems = _validate(kind.model, mapping, row)
+        if item is not None:
+            items.append(item)
+        rejected.extend(problems)
+    results = kind.store(session, record.workspace_id, items) if items else []
+    created = sum(r.status == "created" for r in results)
+    record.rows_created += created
+    record.rows_updated += len(items) - created
+    record.rows_rejected += len({p.row for p in rejected})
+    record.rows_done = chunk[-1].number
+    repository.add_rejections(session, record.id, rejected)
+
+
+def _validate(
+    model: type[BaseModel], mapping: mappings.Mapping, row: readers.SourceRow
+) -> tuple[BaseModel | None, list[Problem]]:
+    if row.problem is not None:
+        return None, [row.problem]
+    data, problems = mappings.apply(mapping, row.values, row.number)
+    if problems:
+        return None, problems
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        columns = {target: column for column, target in mapping.resolved(list(row.values)).items()}
+        found = problems_from_errors(error.errors(include_url=False), row=row.number)
+        return None, [_name_column(problem, columns) for problem in found]
+
+
+def _name_column(problem: Problem, columns: dict[str, str]) -> Problem:
+    """Say which column of the file a field came from: users know their columns, not our fields."""
+    column = columns.get(problem.field or "")
+    if column is None or column == problem.field:
+        return problem
+    return Problem(problem.reason, field=f"{column} ({problem.field})", row=problem.row)
+
+
+def _forget_uploaded_file(record: Import) -> None:
+    """Uploaded copies hold personal data: delete them once imported, unless told to keep them."""
+    if record.file_path is None or get_settings().keep_import_files:
+        return
+    path = Path(record.file_path)
+    if path.resolve().is_relative_to(get_settings().uploads_dir.resolve()):
+        path.unlink(missing_ok=True)
+        record.file_path = None
+
+
+def get(session: Session, workspace_id: uuid.UUID, import_id: uuid.UUID) -> Import:
+    record = repository.get(session, workspace_id, import_id)
+    if record is None:
+        raise NotFound("import")
+    return record
+
+
+def describe(record: Import) -> ImportOut:
+    return ImportOut.model_validate(record)
+
+
+def rejections(
+    session: Session, workspace_id: uuid.UUID, import_id: uuid.UUID, limit: int = 1000, offset: int = 0
+) -> list[RejectionOut]:
+    record = get(session, workspace_id, import_id)
+    return [RejectionOut.model_validate(r) for r in repository.rejections(session, record.id, limit, offset)]
+
+
+def recent(session: Session, workspace_id: uuid.UUID) -> list[ImportOut]:
+    return [describe(r) for r in repository.recent(session, workspace_id)]

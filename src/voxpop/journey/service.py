@@ -1,0 +1,63 @@
+"""The journey domain's operations: store events (idempotently, tied to customers) and read them back."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voxpop.customer import service as customer_service
+from voxpop.journey import repository
+from voxpop.journey.schemas import EventIn, EventOut
+from voxpop.kit import clock, records
+from voxpop.kit.ids import new_id
+from voxpop.kit.records import UpsertResult, content_key
+
+
+def ingest_many(
+    session: Session, workspace_id: uuid.UUID, items: Sequence[EventIn], default_source: str = "api"
+) -> list[UpsertResult]:
+    customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
+    now = clock.now()
+    rows = [_row(workspace_id, item, cid, default_source, now) for item, cid in zip(items, customer_ids, strict=True)]
+    return [UpsertResult.from_stored(stored) for stored in repository.store(session, workspace_id, rows)]
+
+
+def _row(
+    workspace_id: uuid.UUID, item: EventIn, customer_id: uuid.UUID | None, default_source: str, now: datetime
+) -> dict[str, Any]:
+    return {
+        "id": new_id(),
+        "workspace_id": workspace_id,
+        "customer_id": customer_id,
+        "type": item.type,
+        "channel": item.channel,
+        "source": item.source or default_source,
+        "external_id": item.external_id or content_key(item),
+        "occurred_at": item.occurred_at or now,
+        "lifecycle_stage": item.lifecycle_stage,
+        "touchpoint": item.touchpoint,
+        "attributes": item.attributes,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def duplicate_keys(items: Sequence[EventIn], default_source: str = "api") -> list[tuple[int, int]]:
+    keys = [(i.source or default_source, i.external_id) if i.external_id else None for i in items]
+    return records.duplicate_keys(keys)
+
+
+def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[EventOut]:
+    return [EventOut.model_validate(e) for e in repository.of_customer(session, workspace_id, customer_id)]
+
+
+def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    return repository.delete_of_customer(session, workspace_id, customer_id)
+
+
+def count(session: Session, workspace_id: uuid.UUID) -> int:
+    return repository.count(session, workspace_id)

@@ -1,0 +1,60 @@
+"""What feedback and journey events share: how a record without an external id gets a stable one."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel
+
+from voxpop.kit.upsert import Stored
+
+AUTO_ID_PREFIX = "auto:"
+
+
+def content_key(record: BaseModel) -> str:
+    """A stable id from a record's content, so re-sending the same record without an id never duplicates it.
+
+    Two records with identical content, customer and time collapse into one, which is what a re-send is.
+    """
+    content = record.model_dump(mode="json", exclude={"external_id"}, exclude_none=True)
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return AUTO_ID_PREFIX + digest[:40]
+
+
+class UpsertResult(BaseModel):
+    id: uuid.UUID
+    source: str
+    external_id: str
+    status: Literal["created", "updated"]
+
+    @classmethod
+    def from_stored(cls, stored: Stored) -> UpsertResult:
+        status: Literal["created", "updated"] = "created" if stored.created else "updated"
+        return cls(id=stored.id, source=stored.source, external_id=stored.external_id, status=status)
+
+
+class BatchResult(BaseModel):
+    created: int
+    updated: int
+    items: list[UpsertResult]
+
+    @classmethod
+    def of(cls, results: list[UpsertResult]) -> BatchResult:
+        created = sum(r.status == "created" for r in results)
+        return cls(created=created, updated=len(results) - created, items=results)
+
+
+def duplicate_keys(keys: list[tuple[str, str] | None]) -> list[tuple[int, int]]:
+    """Pairs (first index, repeated index) of items in one request that share source and external id."""
+    seen: dict[tuple[str, str], int] = {}
+    pairs = []
+    for index, key in enumerate(keys):
+        if key is None:
+            continue
+        if key in seen:
+            pairs.append((seen[key], index))
+        seen.setdefault(key, index)
+    return pairs

@@ -1,0 +1,85 @@
+"""Configuration: environment variables `VOXPOP_*`, then an optional `voxpop.toml`, then defaults.
+
+Every setting is listed in docs/settings.md; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEV_SECRET = "voxpop-development-secret-change-me"
+
+
+def _config_file() -> Path:
+    return Path(os.environ.get("VOXPOP_CONFIG_FILE", "voxpop.toml"))
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VOXPOP_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    broker_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cookie_secure: bool = False
+    min_n: int = Field(30, ge=1)
+    max_batch_items: int = Field(1000, ge=1)
+    max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(4 * 1024 * 1024 * 1024, ge=1024)
+    max_text_chars: int = Field(50_000, ge=1)
+    future_tolerance_hours: float = Field(24.0, ge=0)
+    default_phone_region: str = "US"
+    import_chunk_rows: int = Field(5000, ge=1)
+    keep_import_files: bool = False
+    job_poll_seconds: float = Field(1.0, gt=0)
+    job_lease_seconds: int = Field(300, ge=5)
+    job_max_attempts: int = Field(5, ge=1)
+    embedded_jobs: bool = True
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=_config_file())
+        return (init_settings, env_settings, toml)
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_outside_development(self) -> Settings:
+        if self.env == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError("VOXPOP_SECRET_KEY must be set to a random value when VOXPOP_ENV=production")
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL; by default a SQLite file inside the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'voxpop.db').resolve()}"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

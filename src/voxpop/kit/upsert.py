@@ -1,0 +1,79 @@
+"""Idempotent bulk writes keyed on (workspace, source, external id), the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from voxpop.kit.db import is_postgres
+
+KEY = ("workspace_id", "source", "external_id")
+LOOKUP_CHUNK = 500
+NEVER_UPDATED = {"id", "created_at", *KEY}
+
+
+def existing_ids(
+    session: Session, table: Table, workspace_id: uuid.UUID, keys: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], uuid.UUID]:
+    """The ids of rows that already exist for these (source, external id) keys."""
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in set(keys):
+        by_source.setdefault(source, []).append(external_id)
+    found: dict[tuple[str, str], uuid.UUID] = {}
+    for source, external_ids in by_source.items():
+        for start in range(0, len(external_ids), LOOKUP_CHUNK):
+            rows = session.execute(
+                select(table.c.external_id, table.c.id).where(
+                    table.c.workspace_id == workspace_id,
+                    table.c.source == source,
+                    table.c.external_id.in_(external_ids[start : start + LOOKUP_CHUNK]),
+                )
+            )
+            found.update({(source, external_id): row_id for external_id, row_id in rows})
+    return found
+
+
+def last_per_key(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per key, the last one given winning: a record sent twice in a file is an update."""
+    latest: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        latest[(row["source"], row["external_id"])] = row
+    return list(latest.values())
+
+
+@dataclass(frozen=True)
+class Stored:
+    id: uuid.UUID
+    source: str
+    external_id: str
+    created: bool
+
+
+def store(session: Session, table: Table, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> list[Stored]:
+    """Create or update rows by key (one outcome per distinct key); existing rows keep their id."""
+    rows = last_per_key(rows)
+    known = existing_ids(session, table, workspace_id, [(r["source"], r["external_id"]) for r in rows])
+    outcomes = []
+    for row in rows:
+        key = (row["source"], row["external_id"])
+        row["id"] = known.get(key, row["id"])
+        outcomes.append(Stored(id=row["id"], source=key[0], external_id=key[1], created=key not in known))
+    upsert(session, table, rows)
+    return outcomes
+
+
+def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT (workspace_id, source, external_id) DO UPDATE, in one executemany."""
+    if not rows:
+        return
+    dialect = postgresql if is_postgres(session) else sqlite
+    statement = dialect.insert(table)
+    updated = {name: statement.excluded[name] for name in rows[0] if name not in NEVER_UPDATED}
+    statement = statement.on_conflict_do_update(index_elements=list(KEY), set_=updated)
+    session.execute(statement, list(rows))

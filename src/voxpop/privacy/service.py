@@ -1,0 +1,40 @@
+"""Everything held about one customer: exported as one JSON document, or erased with all their records."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voxpop.customer import service as customer_service
+from voxpop.customer.schemas import ErasureOut
+from voxpop.feedback import service as feedback_service
+from voxpop.feedback.schemas import FeedbackOut
+from voxpop.journey import service as journey_service
+from voxpop.kit import clock
+
+
+def export(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> dict[str, Any]:
+    customer = customer_service.get(session, workspace_id, customer_id)
+    feedback = feedback_service.of_customer(session, workspace_id, customer.id)
+    events = journey_service.of_customer(session, workspace_id, customer.id)
+    return {
+        "exported_at": clock.now().isoformat(),
+        "customer": customer_service.describe(session, customer).model_dump(mode="json"),
+        "feedback": [FeedbackOut.model_validate(f).model_dump(mode="json") for f in feedback],
+        "events": [e.model_dump(mode="json") for e in events],
+    }
+
+
+def erase(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> ErasureOut:
+    customer = customer_service.get(session, workspace_id, customer_id)
+    feedback_deleted = feedback_service.erase_of_customer(session, workspace_id, customer.id)
+    events_deleted = journey_service.erase_of_customer(session, workspace_id, customer.id)
+    identities_deleted = customer_service.delete(session, workspace_id, customer.id)
+    return ErasureOut(
+        customer_id=customer.id,
+        feedback_deleted=feedback_deleted,
+        events_deleted=events_deleted,
+        identities_deleted=identities_deleted,
+    )

@@ -1,0 +1,105 @@
+"""The application factory: API routers, pages, static files, middleware, and the job runner's lifetime."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import swagger_ui_bundle
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from voxpop.auth import pages as auth_pages
+from voxpop.customer import routes as customer_routes
+from voxpop.feedback import routes as feedback_routes
+from voxpop.ingest import jobs as ingest_jobs
+from voxpop.ingest import pages as ingest_pages
+from voxpop.ingest import routes as ingest_routes
+from voxpop.insight import pages as insight_pages
+from voxpop.insight import routes as insight_routes
+from voxpop.journey import routes as journey_routes
+from voxpop.kit.jobs import queue
+from voxpop.kit.jobs.runner import EmbeddedRunner
+from voxpop.kit.settings import Settings, get_settings
+from voxpop.privacy import routes as privacy_routes
+from voxpop.web import errors
+from voxpop.web.limits import BodySizeLimit
+
+JOB_MODULES = (ingest_jobs,)
+SESSION_MAX_AGE = 14 * 24 * 3600
+
+
+def start_job_runner(settings: Settings) -> EmbeddedRunner | None:
+    """Distributed mode wakes Celery workers; embedded mode runs jobs on a thread of this process."""
+    if settings.broker_url:
+        from voxpop.kit.jobs.celery_app import CeleryWaker, make_celery
+
+        queue.set_waker(CeleryWaker(make_celery(settings.broker_url)))
+        return None
+    if not settings.embedded_jobs:
+        return None
+    runner = EmbeddedRunner()
+    queue.set_waker(runner)
+    runner.start()
+    return runner
+
+
+@asynccontextmanager
+async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    runner = start_job_runner(get_settings())
+    try:
+        yield
+    finally:
+        if runner is not None:
+            runner.stop()
+        queue.set_waker(None)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="voxpop",
+        version="0.1.0",
+        description="Voice of the customer: every channel, one store. Authenticate with an API key.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key.get_secret_value(),
+        session_cookie="voxpop_session",
+        max_age=SESSION_MAX_AGE,
+        same_site="lax",
+        https_only=settings.cookie_secure,
+    )
+    app.add_middleware(
+        BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
+    errors.install(app)
+    for module in (feedback_routes, journey_routes, customer_routes, privacy_routes, ingest_routes, insight_routes):
+        app.include_router(module.router)
+    for module in (auth_pages, insight_pages, ingest_pages):
+        app.include_router(module.router)
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="voxpop API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,59 @@
+"""How refusals look: JSON with a code, a message and the precise problems for the API; a page otherwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
+
+
+UNPARSEABLE_BODY = "There was an error parsing the body"
+
+
+def error_body(code: str, message: str, problems: list[Problem] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if problems:
+        body["problems"] = [p.as_dict() for p in problems]
+    return {"error": body}
+
+
+def _request_problems(errors: list[Any]) -> list[Problem]:
+    problems = []
+    for error in errors:
+        loc = tuple(error.get("loc", ()))
+        if loc and loc[0] in ("body", "query", "path", "header"):
+            loc = loc[1:]
+        row = loc[1] if len(loc) > 1 and loc[0] == "items" and isinstance(loc[1], int) else None
+        reason = clean_message(str(error.get("msg", "invalid")))
+        if error.get("type") == "json_invalid":
+            reason = f"the body is not valid JSON: {error.get('ctx', {}).get('error', reason)}"
+            loc = ()
+        problems.append(Problem(reason=reason, field=describe_location(loc) if loc else None, row=row))
+    return problems
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain_error(request: Request, error: DomainError) -> Response:
+        if not request.url.path.startswith("/api") and error.status == 401:
+            return RedirectResponse("/login", status_code=303)
+        return JSONResponse(error_body(error.code, error.message, error.problems), status_code=error.status)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, error: RequestValidationError) -> Response:
+        problems = _request_problems(list(error.errors()))
+        message = f"the request has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        return JSONResponse(error_body("invalid", message, problems), status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(_request: Request, error: HTTPException) -> Response:
+        if error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
+            problem = Problem("the body is not valid JSON: it could not be read as UTF-8 text")
+            return JSONResponse(error_body("invalid", "the request has 1 problem", [problem]), status_code=422)
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "error")
+        return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)

@@ -1,0 +1,56 @@
+"""Refuse bodies over the size limit before reading them into memory (Content-Length or streamed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+UPLOAD_PATHS = ("/api/v1/imports", "/imports")
+
+
+class BodySizeLimit:
+    def __init__(self, app: ASGIApp, max_bytes: int, max_upload_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        limit = self.max_upload_bytes if scope["path"].rstrip("/") in UPLOAD_PATHS else self.max_bytes
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await _refuse(send, limit)
+            return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise HTTPException(413, detail=too_large_message(limit))
+            return message
+
+        await self.app(scope, counting_receive, send)
+
+
+def too_large_message(limit: int) -> str:
+    return f"the request body is larger than the limit of {limit:,} bytes; send fewer records per request or import a file"
+
+
+async def _refuse(send: Send, limit: int) -> None:
+    body: dict[str, Any] = {"error": {"code": "too_large", "message": too_large_message(limit)}}
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})

@@ -1,0 +1,79 @@
+"""What every server-rendered page shares: templates, the signed-in user, the workspace, CSRF tokens."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from voxpop.auth import service as auth_service
+from voxpop.auth.roles import Permission, allows
+from voxpop.auth.service import Principal
+from voxpop.kit.errors import Forbidden, Unauthorized
+from voxpop.web.deps import SessionDep
+from voxpop.workspace import service as workspace_service
+from voxpop.workspace.models import Workspace
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+CSRF_KEY = "csrf"
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_KEY] = token
+    return str(token)
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    expected = request.session.get(CSRF_KEY)
+    if not expected or not token or not hmac.compare_digest(str(expected), token):
+        raise Forbidden("the form has expired or did not come from this site; reload the page and try again")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    principal: Principal
+    email: str
+    workspace: Workspace
+    workspaces: list[Workspace]
+
+    def can(self, permission: Permission) -> bool:
+        return allows(self.principal.role, permission)
+
+
+def page_context(request: Request, session: SessionDep) -> PageContext:
+    user_id = request.session.get("user_id")
+    user = auth_service.get_user(session, uuid.UUID(user_id)) if user_id else None
+    if user is None or not user.is_active:
+        raise Unauthorized("sign in first")
+    memberships = auth_service.memberships_of(session, user.id)
+    if not memberships:
+        raise Forbidden("your account belongs to no workspace yet; ask an admin to add you")
+    chosen = request.session.get("workspace_id")
+    membership = next((m for m in memberships if str(m.workspace_id) == chosen), memberships[0])
+    request.session["workspace_id"] = str(membership.workspace_id)
+    workspaces = workspace_service.get_many(session, [m.workspace_id for m in memberships])
+    return PageContext(
+        principal=Principal(workspace_id=membership.workspace_id, role=membership.role, user_id=user.id),
+        email=user.email,
+        workspace=next(w for w in workspaces if w.id == membership.workspace_id),
+        workspaces=workspaces,
+    )
+
+
+PageDep = Annotated[PageContext, Depends(page_context)]
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, template, {"csrf_token": csrf_token(request), **context}, status_code=status_code
+    )

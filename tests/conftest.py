@@ -1,0 +1,169 @@
+"""Test set-up: a real database built from the migrations (SQLite, or PostgreSQL with --backend=postgresql),
+emptied between tests, and the real app served over HTTP by uvicorn on 127.0.0.1.
+
+Tests commit for real (routes, imports and jobs do), so isolation is by emptying every table after each
+test rather than by rolling back one transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", default=os.environ.get("VOXPOP_TEST_BACKEND", "sqlite"),
+                     choices=["sqlite", "postgresql"], help="database the suite runs against")
+
+
+def _postgres_admin_url() -> str:
+    return os.environ.get("VOXPOP_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+
+
+def _postgres_unreachable() -> str | None:
+    try:
+        engine = create_engine(_postgres_admin_url())
+        with engine.connect():
+            pass
+        engine.dispose()
+    except Exception as error:
+        return f"PostgreSQL is not reachable at {_postgres_admin_url()}: {str(error).splitlines()[0]}"
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") != "postgresql":
+        return
+    reason = _postgres_unreachable()
+    if reason:
+        print(f"\nSKIPPING the PostgreSQL run: {reason}")
+        for item in items:
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture(scope="session")
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if request.config.getoption("--backend") == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'voxpop.db'}"
+        return
+    admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
+    name = f"voxpop_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = _postgres_admin_url().rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        from voxpop.kit.db import engine_for
+
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    data_dir = tmp_path_factory.mktemp("data")
+    saved = dict(os.environ)
+    os.environ.update(
+        {
+            "VOXPOP_DATABASE_URL": database_url,
+            "VOXPOP_DATA_DIR": str(data_dir),
+            "VOXPOP_ENV": "test",
+            "VOXPOP_JOB_POLL_SECONDS": "0.2",
+            "VOXPOP_CONFIG_FILE": str(data_dir / "absent.toml"),
+        }
+    )
+    os.environ.pop("VOXPOP_BROKER_URL", None)
+    from voxpop import migrations
+    from voxpop.kit.settings import get_settings
+
+    get_settings.cache_clear()
+    migrations.upgrade(database_url)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def engine(settings_env: None, database_url: str) -> Engine:
+    from voxpop.kit.db import engine_for
+
+    return engine_for(database_url)
+
+
+@pytest.fixture(autouse=True)
+def empty_tables(engine: Engine) -> Iterator[None]:
+    yield
+    from voxpop.all_models import Base
+    from voxpop.kit.clock import reset_clock
+
+    reset_clock()
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    from voxpop.kit.db import new_session
+
+    with new_session(engine, write=False) as db_session:
+        yield db_session
+        db_session.rollback()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def server_url(settings_env: None) -> Iterator[str]:
+    """The real app, served by uvicorn on 127.0.0.1 in this process (so tests can move its clock)."""
+    from voxpop.web.app import create_app
+
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def http(server_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
