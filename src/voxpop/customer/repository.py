@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from voxpop.customer.models import Customer, CustomerIdentity
+from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
 
 LOOKUP_CHUNK = 500
@@ -42,23 +43,26 @@ def find_identities(
 
 
 def insert_customers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(Customer), list(rows))
+    bulk.execute(session, Customer.__table__, insert(Customer.__table__), rows)  # type: ignore[arg-type]
 
 
 def insert_identities(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(CustomerIdentity), list(rows))
+    bulk.execute(session, CustomerIdentity.__table__, insert(CustomerIdentity.__table__), rows)  # type: ignore[arg-type]
 
 
-def attributes_of(session: Session, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def details_of(session: Session, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """Name, language and attributes of these customers, as {"name", "language", "attributes"} dicts."""
     ids = list(set(customer_ids))
     found: dict[uuid.UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), LOOKUP_CHUNK):
         rows = session.execute(
-            select(Customer.id, Customer.attributes).where(Customer.id.in_(ids[start : start + LOOKUP_CHUNK]))
+            select(Customer.id, Customer.name, Customer.language, Customer.attributes).where(
+                Customer.id.in_(ids[start : start + LOOKUP_CHUNK])
+            )
         )
-        found.update({customer_id: dict(attributes or {}) for customer_id, attributes in rows})
+        found.update(
+            {row.id: {"name": row.name, "language": row.language, "attributes": dict(row.attributes or {})} for row in rows}
+        )
     return found
 
 

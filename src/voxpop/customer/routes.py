@@ -18,9 +18,9 @@ router = APIRouter(prefix="/api/v1/customers", tags=["customers"])
 @router.post("", status_code=201)
 def upsert_customer(body: CustomerIn, session: SessionDep, caller: Writer) -> UpsertResult:
     """Create a customer, or update the one that already has any of these identities."""
-    (result,) = service.upsert(session, caller.workspace_id, [body])
+    (stored,) = service.upsert(session, caller.workspace_id, [body])
     session.commit()
-    return result
+    return UpsertResult.from_stored(stored)
 
 
 @router.post("/batch", status_code=201)

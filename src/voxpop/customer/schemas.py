@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
@@ -15,9 +16,17 @@ from voxpop.kit.validation import Attributes, label
 IDENTITY_KINDS = ("external_id", "email", "phone", "handle")
 
 
+PLAIN_EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
 def normalise_email(value: str | None) -> str | None:
+    """Lower-cased email. Plain ASCII addresses are checked by a strict pattern (fast, for bulk imports);
+    anything else (Unicode, quoted parts) goes through email-validator."""
     if not value:
         return None
+    lowered = value.strip().lower()
+    if len(lowered) <= 254 and PLAIN_EMAIL.match(lowered):
+        return lowered
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

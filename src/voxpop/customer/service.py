@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,7 @@ from voxpop.customer.schemas import CustomerOut, CustomerRef, IdentityOut, norma
 from voxpop.kit import clock
 from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
-from voxpop.kit.records import UpsertResult
+from voxpop.kit.upsert import Stored
 
 
 class _Resolution:
@@ -98,28 +98,29 @@ def resolve_many(
 def _apply_details(session: Session, batch: _Resolution) -> None:
     """Names, languages and attributes given on records: merged into the customer, newest value wins."""
     existing_ids = [cid for cid in batch.changes if cid not in batch.new_customers]
-    existing = repository.attributes_of(session, existing_ids)
+    existing = repository.details_of(session, existing_ids)
     updates = []
     for customer_id, change in batch.changes.items():
         if customer_id in batch.new_customers:
             batch.new_customers[customer_id].update(change)
             continue
-        merged = {**existing.get(customer_id, {}), **change["attributes"]}
-        updates.append({**change, "id": customer_id, "attributes": merged, "updated_at": clock.now()})
+        before = existing.get(customer_id, {"attributes": {}})
+        after = {**before, **change, "attributes": {**before["attributes"], **change["attributes"]}}
+        if after != before:
+            updates.append({**after, "id": customer_id, "updated_at": clock.now()})
     repository.update_customers(session, updates)
 
 
-def upsert(session: Session, workspace_id: uuid.UUID, refs: Sequence[CustomerRef]) -> list[UpsertResult]:
+def upsert(session: Session, workspace_id: uuid.UUID, refs: Sequence[CustomerRef]) -> list[Stored]:
     """Create or update customers directly (the customers API and customer-file imports)."""
     known_before = repository.find_identities(session, workspace_id, [p for r in refs for p in r.identities()])
-    results: dict[uuid.UUID, UpsertResult] = {}
+    results: dict[uuid.UUID, Stored] = {}
     for ref, customer_id in zip(refs, resolve_many(session, workspace_id, refs), strict=True):
         if customer_id is None or customer_id in results:
             continue
         kind, value = ref.identities()[0]
         created = not any(pair in known_before for pair in ref.identities())
-        status: Literal["created", "updated"] = "created" if created else "updated"
-        results[customer_id] = UpsertResult(id=customer_id, source=kind, external_id=value, status=status)
+        results[customer_id] = Stored(id=customer_id, source=kind, external_id=value, created=created)
     return list(results.values())
 
 

@@ -18,9 +18,9 @@ router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 @router.post("", status_code=201)
 def create_feedback(body: FeedbackIn, session: SessionDep, caller: Writer) -> UpsertResult:
     """Store one record; the same source and external_id again updates it."""
-    (result,) = service.ingest_many(session, caller.workspace_id, [body])
+    (stored,) = service.ingest_many(session, caller.workspace_id, [body])
     session.commit()
-    return result
+    return UpsertResult.from_stored(stored)
 
 
 @router.post("/batch", status_code=201)

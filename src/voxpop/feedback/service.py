@@ -18,17 +18,18 @@ from voxpop.kit import clock
 from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
 from voxpop.kit import records
-from voxpop.kit.records import UpsertResult, content_key
+from voxpop.kit.records import content_key
+from voxpop.kit.upsert import Stored
 
 
 def ingest_many(
     session: Session, workspace_id: uuid.UUID, items: Sequence[FeedbackIn], default_source: str = "api"
-) -> list[UpsertResult]:
-    """Store records (created or updated by source and external id); returns one result per distinct key."""
+) -> list[Stored]:
+    """Store records (created or updated by source and external id); returns one outcome per distinct key."""
     customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
     now = clock.now()
     rows = [_row(workspace_id, item, cid, default_source, now) for item, cid in zip(items, customer_ids, strict=True)]
-    return [UpsertResult.from_stored(stored) for stored in repository.store(session, workspace_id, rows)]
+    return repository.store(session, workspace_id, rows)
 
 
 def _row(

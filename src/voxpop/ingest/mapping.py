@@ -23,6 +23,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from voxpop.kit.errors import Invalid, Problem
@@ -114,6 +115,7 @@ class Mapping:
     date_format: str | None = None
     unmapped_to_attributes: bool = True
     _cache: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+    _plans: dict[tuple[str, ...], list[_Slot]] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -196,24 +198,47 @@ def parse_mapping(kind: str, text: str | None, toml: bool = False, where: str = 
     return Mapping.from_dict(kind, data)
 
 
+@dataclass(frozen=True)
+class _Slot:
+    """Where one column's value goes in a record, worked out once per file rather than once per row."""
+
+    column: str
+    parents: tuple[str, ...]
+    leaf: str
+    is_date: bool
+
+
+def _plan(mapping: Mapping, headers: tuple[str, ...]) -> list[_Slot]:
+    plan = mapping._plans.get(headers)
+    if plan is None:
+        plan = []
+        for column, target in mapping.resolved(list(headers)).items():
+            if target != IGNORE:
+                parents, leaf = _path(target)
+                plan.append(_Slot(column, tuple(parents), leaf, target in DATE_FIELDS))
+        mapping._plans[headers] = plan
+    return plan
+
+
 def apply(mapping: Mapping, values: dict[str, Any], number: int) -> tuple[dict[str, Any], list[Problem]]:
     """Turn a file row into the nested shape of a record; empty cells are left out."""
     record: dict[str, Any] = {}
     problems: list[Problem] = []
-    for column, target in mapping.resolved(list(values)).items():
-        value = values[column]
-        if target == IGNORE or value is None or (isinstance(value, str) and not value.strip()):
+    for slot in _plan(mapping, tuple(values)):
+        value = values[slot.column]
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
-        if target in DATE_FIELDS and mapping.date_format and isinstance(value, str):
+        if slot.is_date and mapping.date_format and isinstance(value, str):
             try:
                 value = datetime.strptime(value.strip(), mapping.date_format).isoformat()
             except ValueError:
                 reason = f"{value!r} does not match the date format {mapping.date_format!r}"
-                problems.append(Problem(reason, field=column, row=number))
+                problems.append(Problem(reason, field=slot.column, row=number))
                 continue
-        _put(record, target, value)
+        _put(_node(record, slot.parents), slot.leaf, value)
     for target, value in mapping.defaults.items():
-        _put_default(record, target, value)
+        parents, leaf = _path(target)
+        _node(record, parents).setdefault(leaf, value)
     return record, problems
 
 
@@ -225,21 +250,14 @@ def _path(target: str) -> tuple[list[str], str]:
     return parents, leaf
 
 
-def _node(record: dict[str, Any], parents: list[str]) -> dict[str, Any]:
+def _node(record: dict[str, Any], parents: Sequence[str]) -> dict[str, Any]:
     for part in parents:
         record = record.setdefault(part, {})
     return record
 
 
-def _put(record: dict[str, Any], target: str, value: Any) -> None:
-    parents, leaf = _path(target)
-    node = _node(record, parents)
+def _put(node: dict[str, Any], leaf: str, value: Any) -> None:
     if isinstance(value, dict) and isinstance(node.get(leaf), dict):
         node[leaf] = {**value, **node[leaf]}
     else:
         node[leaf] = value
-
-
-def _put_default(record: dict[str, Any], target: str, value: Any) -> None:
-    parents, leaf = _path(target)
-    _node(record, parents).setdefault(leaf, value)

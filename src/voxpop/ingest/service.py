@@ -30,10 +30,10 @@ from voxpop.journey import service as journey_service
 from voxpop.journey.schemas import EventIn
 from voxpop.kit import clock
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
-from voxpop.kit.records import UpsertResult
+from voxpop.kit.upsert import Stored
 from voxpop.kit.settings import get_settings
 
-Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[UpsertResult]]
+Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,11 @@ class RecordKind:
     store: Store
 
 
-def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[UpsertResult]:
+def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[Stored]:
     return feedback_service.ingest_many(session, workspace_id, items, default_source="import")
 
 
-def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[UpsertResult]:
+def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[Stored]:
     return journey_service.ingest_many(session, workspace_id, items, default_source="import")
 
 
@@ -154,7 +154,7 @@ def _import_chunk(session: Session, record: Import, mapping: mappings.Mapping, c
             items.append(item)
         rejected.extend(problems)
     results = kind.store(session, record.workspace_id, items) if items else []
-    created = sum(r.status == "created" for r in results)
+    created = sum(stored.created for stored in results)
     record.rows_created += created
     record.rows_updated += len(items) - created
     record.rows_rejected += len({p.row for p in rejected})

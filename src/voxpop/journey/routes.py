@@ -15,9 +15,9 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
 @router.post("", status_code=201)
 def create_event(body: EventIn, session: SessionDep, caller: Writer) -> UpsertResult:
-    (result,) = service.ingest_many(session, caller.workspace_id, [body])
+    (stored,) = service.ingest_many(session, caller.workspace_id, [body])
     session.commit()
-    return result
+    return UpsertResult.from_stored(stored)
 
 
 @router.post("/batch", status_code=201)

@@ -42,7 +42,8 @@ class BatchResult(BaseModel):
     items: list[UpsertResult]
 
     @classmethod
-    def of(cls, results: list[UpsertResult]) -> BatchResult:
+    def of(cls, outcomes: list[Stored]) -> BatchResult:
+        results = [UpsertResult.from_stored(stored) for stored in outcomes]
         created = sum(r.status == "created" for r in results)
         return cls(created=created, updated=len(results) - created, items=results)
 

@@ -11,6 +11,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
 
 KEY = ("workspace_id", "source", "external_id")
@@ -76,4 +77,4 @@ def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> No
     statement = dialect.insert(table)
     updated = {name: statement.excluded[name] for name in rows[0] if name not in NEVER_UPDATED}
     statement = statement.on_conflict_do_update(index_elements=list(KEY), set_=updated)
-    session.execute(statement, list(rows))
+    bulk.execute(session, table, statement, rows)

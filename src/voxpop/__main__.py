@@ -1,0 +1,3 @@
+from voxpop.cli.main import app
+
+app()
