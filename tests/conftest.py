@@ -26,8 +26,12 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--backend", default=os.environ.get("VOXPOP_TEST_BACKEND", "sqlite"),
-                     choices=["sqlite", "postgresql"], help="database the suite runs against")
+    parser.addoption(
+        "--backend",
+        default=os.environ.get("VOXPOP_TEST_BACKEND", "sqlite"),
+        choices=["sqlite", "postgresql"],
+        help="database the suite runs against",
+    )
 
 
 def _postgres_admin_url() -> str:

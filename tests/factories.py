@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +13,17 @@ import httpx
 from sqlalchemy.orm import Session
 
 _counter = itertools.count(1)
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[Session]:
+    """A write session on the test's database. Test sessions only read: on SQLite a reading transaction
+    that starts writing fails at once if another connection wrote in between."""
+    from voxpop.kit.db import new_session
+
+    with new_session(session.get_bind(), write=True) as writer:  # type: ignore[arg-type]
+        yield writer
+        writer.commit()
 
 
 def unique(prefix: str) -> str:
@@ -32,36 +45,36 @@ class Tenant:
 def make_workspace(session: Session, name: str | None = None) -> uuid.UUID:
     from voxpop.workspace import service
 
-    workspace = service.create(session, name or unique("ws"))
-    session.commit()
-    return workspace.id
+    with writing(session) as writer:
+        return service.create(writer, name or unique("ws")).id
 
 
 def make_tenant(session: Session, role: str = "admin", name: str | None = None) -> Tenant:
     from voxpop.auth import service as auth_service
     from voxpop.workspace import service
 
-    workspace = service.create(session, name or unique("ws"))
-    created = auth_service.create_api_key(session, workspace.id, role)
-    session.commit()
+    with writing(session) as writer:
+        workspace = service.create(writer, name or unique("ws"))
+        created = auth_service.create_api_key(writer, workspace.id, role)
     return Tenant(workspace.id, workspace.name, created.secret)
 
 
 def make_key(session: Session, workspace_id: uuid.UUID, role: str = "admin", **options: Any) -> str:
     from voxpop.auth import service as auth_service
 
-    created = auth_service.create_api_key(session, workspace_id, role, **options)
-    session.commit()
-    return created.secret
+    with writing(session) as writer:
+        return auth_service.create_api_key(writer, workspace_id, role, **options).secret
 
 
-def make_user(session: Session, workspace_id: uuid.UUID, role: str = "admin", password: str = "correct horse 1") -> str:
+def make_user(
+    session: Session, workspace_id: uuid.UUID, role: str = "admin", password: str = "correct horse 1"
+) -> str:
     from voxpop.auth import service as auth_service
 
-    user = auth_service.create_user(session, unique("user") + "@example.com", password)
-    auth_service.add_member(session, user, workspace_id, role)
-    session.commit()
-    return user.email
+    with writing(session) as writer:
+        user = auth_service.create_user(writer, unique("user") + "@example.com", password)
+        auth_service.add_member(writer, user, workspace_id, role)
+        return user.email
 
 
 def feedback(**overrides: Any) -> dict[str, Any]:

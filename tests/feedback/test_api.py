@@ -37,7 +37,9 @@ def test_sending_the_same_source_and_id_again_updates_instead_of_duplicating(
     assert http.get(f"/api/v1/feedback/{first['id']}", headers=tenant.headers()).json()["nps"] == 8
 
 
-def test_a_record_without_an_external_id_is_not_duplicated_when_resent(http: httpx.Client, session: Session) -> None:
+def test_a_record_without_an_external_id_is_not_duplicated_when_resent(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
     body = feedback(external_id=None)
     del body["external_id"]
@@ -63,7 +65,11 @@ def test_a_batch_with_one_bad_item_stores_nothing_and_names_the_item_and_field(
     reply = post(http, tenant, "/api/v1/feedback/batch", {"items": items})
     assert reply.status_code == 422
     (problem,) = reply.json()["error"]["problems"]
-    assert problem == {"row": 3, "field": "items[3].nps", "reason": "NPS must be a whole number from 0 to 10; got 12"}
+    assert problem == {
+        "row": 3,
+        "field": "items[3].nps",
+        "reason": "NPS must be a whole number from 0 to 10; got 12",
+    }
     assert stored(session, tenant) == 0
 
 
@@ -85,7 +91,9 @@ def test_a_batch_over_the_limit_is_refused_whole(http: httpx.Client, session: Se
     assert stored(session, tenant) == 0
 
 
-def test_scores_of_each_scale_are_checked_against_their_own_range(http: httpx.Client, session: Session) -> None:
+def test_scores_of_each_scale_are_checked_against_their_own_range(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
     cases = {
         "nps": (11, "NPS must be a whole number from 0 to 10"),
@@ -117,7 +125,9 @@ def test_dates_in_the_future_or_unreadable_are_refused(http: httpx.Client, sessi
     assert stored(session, tenant) == 0
 
 
-def test_a_ten_megabyte_text_is_refused_with_its_length_and_the_limit(http: httpx.Client, session: Session) -> None:
+def test_a_ten_megabyte_text_is_refused_with_its_length_and_the_limit(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
     reply = post(http, tenant, "/api/v1/feedback", feedback(text="x" * 10 * 1024 * 1024))
     assert reply.status_code == 422
@@ -126,10 +136,16 @@ def test_a_ten_megabyte_text_is_refused_with_its_length_and_the_limit(http: http
     assert stored(session, tenant) == 0
 
 
-def test_a_body_over_the_request_limit_is_refused_before_it_is_read(http: httpx.Client, session: Session) -> None:
+def test_a_body_over_the_request_limit_is_refused_before_it_is_read(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
     body = b'{"items": [' + b" " * (17 * 1024 * 1024) + b"]}"
-    reply = http.post("/api/v1/feedback/batch", content=body, headers={**tenant.headers(), "content-type": "application/json"})
+    reply = http.post(
+        "/api/v1/feedback/batch",
+        content=body,
+        headers={**tenant.headers(), "content-type": "application/json"},
+    )
     assert reply.status_code == 413
     assert "larger than the limit" in reply.json()["error"]["message"]
 
@@ -151,7 +167,9 @@ def test_control_characters_in_text_are_refused_as_binary(http: httpx.Client, se
     assert "binary data is not text" in reply.json()["error"]["problems"][0]["reason"]
 
 
-def test_unknown_fields_and_records_that_say_nothing_are_refused(http: httpx.Client, session: Session) -> None:
+def test_unknown_fields_and_records_that_say_nothing_are_refused(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
     unknown = post(http, tenant, "/api/v1/feedback", feedback(sentiment="happy"))
     assert unknown.json()["error"]["problems"][0]["field"] == "sentiment"

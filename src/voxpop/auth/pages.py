@@ -47,7 +47,10 @@ def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respons
 
 @router.post("/workspace")
 def switch_workspace(
-    request: Request, page: PageDep, workspace_id: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = ""
+    request: Request,
+    page: PageDep,
+    workspace_id: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf_token)
     if any(str(w.id) == workspace_id for w in page.workspaces):

@@ -41,11 +41,15 @@ def key_by_id(session: Session, key_id: uuid.UUID) -> ApiKey | None:
 
 
 def key_in_workspace(session: Session, workspace_id: uuid.UUID, prefix: str) -> ApiKey | None:
-    return session.scalars(select(ApiKey).where(ApiKey.workspace_id == workspace_id, ApiKey.prefix == prefix)).first()
+    return session.scalars(
+        select(ApiKey).where(ApiKey.workspace_id == workspace_id, ApiKey.prefix == prefix)
+    ).first()
 
 
 def keys_of(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
-    return list(session.scalars(select(ApiKey).where(ApiKey.workspace_id == workspace_id).order_by(ApiKey.created_at)))
+    return list(
+        session.scalars(select(ApiKey).where(ApiKey.workspace_id == workspace_id).order_by(ApiKey.created_at))
+    )
 
 
 def touch_key(session: Session, key_id: uuid.UUID, when: datetime) -> None:

@@ -11,7 +11,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -60,7 +60,9 @@ def create_user(session: Session, email: str, password: str, name: str = "") -> 
     except ValueError as error:
         raise Invalid("invalid email", [Problem(str(error), field="email")]) from None
     if len(password) < MIN_PASSWORD:
-        raise Invalid("password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")])
+        raise Invalid(
+            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
+        )
     if repository.user_by_email(session, email) is not None:
         raise Conflict(f"a user with email {email} already exists")
     user = User(email=email, name=name, password_hash=_hasher.hash(password))
@@ -113,13 +115,21 @@ def principal_for_user(session: Session, user_id: uuid.UUID, workspace_id: uuid.
 
 
 def create_api_key(
-    session: Session, workspace_id: uuid.UUID, role: str = "admin", name: str = "", expires_in_days: int | None = None
+    session: Session,
+    workspace_id: uuid.UUID,
+    role: str = "admin",
+    name: str = "",
+    expires_in_days: int | None = None,
 ) -> NewApiKey:
     prefix = KEY_PREFIX + secrets.token_hex(4)
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
     key = ApiKey(
-        workspace_id=workspace_id, name=name, prefix=prefix, key_hash=_digest(secret), role=_role(role),
+        workspace_id=workspace_id,
+        name=name,
+        prefix=prefix,
+        key_hash=_digest(secret),
+        role=_role(role),
         expires_at=expires_at,
     )
     repository.add(session, key)
@@ -149,7 +159,9 @@ KEY_USE_RESOLUTION = timedelta(minutes=5)
 def key_use_is_stale(session: Session, principal: Principal) -> bool:
     """Whether the key's last-used time is old enough to be worth a write (it is kept to 5 minutes)."""
     key = repository.key_by_id(session, principal.api_key_id) if principal.api_key_id else None
-    return key is not None and (key.last_used_at is None or clock.now() - key.last_used_at > KEY_USE_RESOLUTION)
+    return key is not None and (
+        key.last_used_at is None or clock.now() - key.last_used_at > KEY_USE_RESOLUTION
+    )
 
 
 def record_key_use(session: Session, principal: Principal) -> None:
@@ -169,9 +181,9 @@ def api_keys(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
     return repository.keys_of(session, workspace_id)
 
 
-
-
 def set_password(session: Session, user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid("password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")])
+        raise Invalid(
+            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
+        )
     user.password_hash = _hasher.hash(password)

@@ -27,9 +27,15 @@ def import_file(
     file: Annotated[Path, typer.Argument(help="CSV, JSON (array) or JSON Lines file.")],
     workspace: Annotated[str, typer.Option("--workspace", "-w", help="Workspace name.")],
     kind: Annotated[str, typer.Option(help="feedback, customers or events")] = "feedback",
-    mapping: Annotated[Path | None, typer.Option(help="Mapping file (JSON or TOML); guessed if left out.")] = None,
-    file_format: Annotated[str | None, typer.Option("--format", help="csv, json or jsonl; by extension if left out.")] = None,
-    report: Annotated[Path | None, typer.Option(help="Write every rejected row (row, field, reason) to this CSV.")] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="Mapping file (JSON or TOML); guessed if left out.")
+    ] = None,
+    file_format: Annotated[
+        str | None, typer.Option("--format", help="csv, json or jsonl; by extension if left out.")
+    ] = None,
+    report: Annotated[
+        Path | None, typer.Option(help="Write every rejected row (row, field, reason) to this CSV.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")] = False,
 ) -> None:
     """Import a file. Running it again after a crash resumes; records are never duplicated."""
@@ -38,7 +44,9 @@ def import_file(
     migrations.ensure_schema()
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
-        record = ingest_service.register(session, ws.id, file, load_mapping(kind, mapping), file_format=file_format)
+        record = ingest_service.register(
+            session, ws.id, file, load_mapping(kind, mapping), file_format=file_format
+        )
         session.commit()
         resumed = record.rows_done > 0
         if resumed and not as_json:
@@ -46,12 +54,19 @@ def import_file(
         with progress_bar(f"Importing {file.name}", enabled=not as_json) as update:
             record = ingest_service.run(session, record, progress=update)
         summary = ingest_service.describe(record)
-        rejections = ingest_service.rejections(session, ws.id, record.id, limit=JSON_REJECTIONS if as_json else 10**9)
+        rejections = ingest_service.rejections(
+            session, ws.id, record.id, limit=JSON_REJECTIONS if as_json else 10**9
+        )
     if report is not None:
         _write_report(report, rejections)
     if as_json:
-        emit_json({**summary.model_dump(mode="json"), "resumed": resumed,
-                   "rejections": [r.model_dump() for r in rejections]})
+        emit_json(
+            {
+                **summary.model_dump(mode="json"),
+                "resumed": resumed,
+                "rejections": [r.model_dump() for r in rejections],
+            }
+        )
     else:
         _print_summary(summary, rejections, report)
     if summary.status == "failed":
@@ -82,4 +97,6 @@ def _print_summary(summary: ImportOut, rejections: list[RejectionOut], report: P
             table.add_row(str(r.row_number), r.field or "", r.reason)
         console.print(table)
         if len(rejections) > SHOWN_REJECTIONS and report is None:
-            console.print(f"…and {len(rejections) - SHOWN_REJECTIONS:,} more: use --report FILE to get them all.")
+            console.print(
+                f"…and {len(rejections) - SHOWN_REJECTIONS:,} more: use --report FILE to get them all."
+            )

@@ -71,7 +71,9 @@ def user_create(
     email: str,
     workspace: WorkspaceOpt,
     role: Annotated[str, typer.Option(help="admin, analyst, agent or viewer")] = "analyst",
-    password: Annotated[str | None, typer.Option(help="At least 10 characters; generated if left out.")] = None,
+    password: Annotated[
+        str | None, typer.Option(help="At least 10 characters; generated if left out.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create a user (or add an existing one) with a role in a workspace."""
@@ -136,9 +138,14 @@ def apikey_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
         keys = [
-            {"prefix": k.prefix, "role": k.role, "name": k.name, "created_at": k.created_at.isoformat(),
-             "expires_at": k.expires_at and k.expires_at.isoformat(),
-             "revoked_at": k.revoked_at and k.revoked_at.isoformat()}
+            {
+                "prefix": k.prefix,
+                "role": k.role,
+                "name": k.name,
+                "created_at": k.created_at.isoformat(),
+                "expires_at": k.expires_at and k.expires_at.isoformat(),
+                "revoked_at": k.revoked_at and k.revoked_at.isoformat(),
+            }
             for k in auth_service.api_keys(session, ws.id)
         ]
     if as_json:
@@ -153,7 +160,9 @@ def apikey_list(workspace: WorkspaceOpt, as_json: JsonOpt = False) -> None:
 def customer_export(
     id_or_email: str,
     workspace: WorkspaceOpt,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Everything held about one customer, as one JSON document."""
     with session_scope() as session:

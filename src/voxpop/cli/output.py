@@ -25,7 +25,15 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 def fail(error: DomainError, as_json: bool = False) -> None:
     if as_json:
-        emit_json({"error": {"code": error.code, "message": error.message, "problems": [p.as_dict() for p in error.problems]}})
+        emit_json(
+            {
+                "error": {
+                    "code": error.code,
+                    "message": error.message,
+                    "problems": [p.as_dict() for p in error.problems],
+                }
+            }
+        )
     console.print(f"[bold red]Error:[/] {error.message}")
     for problem in error.problems[:50]:
         where = " ".join(filter(None, [f"row {problem.row}" if problem.row else None, problem.field]))

@@ -49,7 +49,9 @@ def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
 
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated company.")] = 7,
-    serve_after: Annotated[bool, typer.Option("--serve/--no-serve", help="Serve the app when loaded.")] = True,
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the app when loaded.")
+    ] = True,
     host: HostOpt = None,
     port: PortOpt = None,
 ) -> None:
@@ -60,7 +62,10 @@ def demo(
     from voxpop.workspace import service as workspace_service
 
     migrations.ensure_schema()
-    email, password = "admin@demo.voxpop.local", os.environ.get("VOXPOP_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    email, password = (
+        "admin@demo.voxpop.local",
+        os.environ.get("VOXPOP_DEMO_PASSWORD") or secrets.token_urlsafe(9),
+    )
     with session_scope() as session:
         try:
             workspace = workspace_service.get_by_name(session, "demo")

@@ -19,7 +19,9 @@ LOOKUP_CHUNK = 500
 def lock_identities(session: Session, workspace_id: uuid.UUID) -> None:
     """Serialise identity creation per workspace on PostgreSQL (SQLite already has one writer at a time)."""
     if is_postgres(session):
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"identities:{workspace_id}"})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"identities:{workspace_id}"}
+        )
 
 
 def find_identities(
@@ -61,7 +63,10 @@ def details_of(session: Session, customer_ids: Iterable[uuid.UUID]) -> dict[uuid
             )
         )
         found.update(
-            {row.id: {"name": row.name, "language": row.language, "attributes": dict(row.attributes or {})} for row in rows}
+            {
+                row.id: {"name": row.name, "language": row.language, "attributes": dict(row.attributes or {})}
+                for row in rows
+            }
         )
     return found
 

@@ -16,7 +16,9 @@ from voxpop.kit.validation import Attributes, label
 IDENTITY_KINDS = ("external_id", "email", "phone", "handle")
 
 
-PLAIN_EMAIL = re.compile(r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+PLAIN_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
 
 
 def normalise_email(value: str | None) -> str | None:
@@ -30,7 +32,9 @@ def normalise_email(value: str | None) -> str | None:
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
-        raise PydanticCustomError("email", "is not a valid email address: {why}", {"why": str(error)}) from None
+        raise PydanticCustomError(
+            "email", "is not a valid email address: {why}", {"why": str(error)}
+        ) from None
 
 
 def normalise_phone(value: str | None) -> str | None:

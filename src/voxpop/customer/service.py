@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from voxpop.customer import repository
 from voxpop.customer.models import Customer
-from voxpop.customer.schemas import CustomerOut, CustomerRef, IdentityOut, normalise_email
+from voxpop.customer.schemas import (
+    CustomerOut,
+    CustomerRef,
+    IdentityOut,
+    normalise_email,
+    normalise_handle,
+    normalise_phone,
+)
 from voxpop.kit import clock
 from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
@@ -113,7 +121,9 @@ def _apply_details(session: Session, batch: _Resolution) -> None:
 
 def upsert(session: Session, workspace_id: uuid.UUID, refs: Sequence[CustomerRef]) -> list[Stored]:
     """Create or update customers directly (the customers API and customer-file imports)."""
-    known_before = repository.find_identities(session, workspace_id, [p for r in refs for p in r.identities()])
+    known_before = repository.find_identities(
+        session, workspace_id, [p for r in refs for p in r.identities()]
+    )
     results: dict[uuid.UUID, Stored] = {}
     for ref, customer_id in zip(refs, resolve_many(session, workspace_id, refs), strict=True):
         if customer_id is None or customer_id in results:
@@ -137,12 +147,7 @@ def find(session: Session, workspace_id: uuid.UUID, id_or_email: str) -> Custome
         return get(session, workspace_id, uuid.UUID(id_or_email))
     except ValueError:
         pass
-    candidates = [("email", id_or_email.strip().lower()), ("external_id", id_or_email.strip())]
-    candidates += [("handle", "@" + id_or_email.strip().lstrip("@").lower()), ("phone", id_or_email.strip())]
-    try:
-        candidates.insert(0, ("email", normalise_email(id_or_email) or ""))
-    except ValueError:
-        pass
+    candidates = _lookup_candidates(id_or_email)
     found = repository.find_identities(session, workspace_id, candidates)
     for pair in candidates:
         if pair in found:
@@ -150,8 +155,21 @@ def find(session: Session, workspace_id: uuid.UUID, id_or_email: str) -> Custome
     raise NotFound("customer")
 
 
+def _lookup_candidates(text: str) -> list[tuple[str, str]]:
+    """The identities a typed value could be, most specific first."""
+    value = text.strip()
+    candidates = [("external_id", value), ("handle", normalise_handle(value) or value)]
+    for kind, normalise in (("phone", normalise_phone), ("email", normalise_email)):
+        with suppress(ValueError):
+            if normal := normalise(value):
+                candidates.insert(0, (kind, normal))
+    return candidates
+
+
 def describe(session: Session, customer: Customer) -> CustomerOut:
-    identities = [IdentityOut(kind=i.kind, value=i.value) for i in repository.identities_of(session, customer.id)]
+    identities = [
+        IdentityOut(kind=i.kind, value=i.value) for i in repository.identities_of(session, customer.id)
+    ]
     return CustomerOut(
         id=customer.id,
         name=customer.name,

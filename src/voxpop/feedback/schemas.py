@@ -11,8 +11,8 @@ from voxpop.kit.validation import (
     Attributes,
     LifecycleStage,
     LongText,
-    Title,
     Timestamp,
+    Title,
     choice,
     label,
     number_in,
@@ -20,7 +20,10 @@ from voxpop.kit.validation import (
 )
 
 FEEDBACK_KINDS = {
-    **{k: k for k in ("survey_response", "review", "support_ticket", "chat", "social_post", "call_transcript")},
+    **{
+        k: k
+        for k in ("survey_response", "review", "support_ticket", "chat", "social_post", "call_transcript")
+    },
     "other": "other",
     "survey": "survey_response",
     "response": "survey_response",

@@ -14,10 +14,9 @@ from voxpop.customer import service as customer_service
 from voxpop.feedback import repository
 from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn, FeedbackOut
-from voxpop.kit import clock
+from voxpop.kit import clock, records
 from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
-from voxpop.kit import records
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
 
@@ -28,7 +27,10 @@ def ingest_many(
     """Store records (created or updated by source and external id); returns one outcome per distinct key."""
     customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
     now = clock.now()
-    rows = [_row(workspace_id, item, cid, default_source, now) for item, cid in zip(items, customer_ids, strict=True)]
+    rows = [
+        _row(workspace_id, item, cid, default_source, now)
+        for item, cid in zip(items, customer_ids, strict=True)
+    ]
     return repository.store(session, workspace_id, rows)
 
 

@@ -12,7 +12,8 @@ review sites) and can be overridden by a mapping file (JSON or TOML):
     unmapped = "attributes"          # or "ignore": what to do with columns nothing maps
 
 Columns nothing maps are kept as record attributes (and listed in the import report), except columns that
-only hold tracking data (IP address, latitude, longitude), which are dropped: we do not keep what we do not need.
+only hold tracking data (IP address, latitude, longitude), which are dropped: we do not keep what we do not
+need.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from collections.abc import Sequence
 from typing import Any
 
 from voxpop.kit.errors import Invalid, Problem
@@ -100,7 +101,7 @@ def normalise_header(header: str) -> str:
 
 
 def _lookup(kind: str) -> dict[str, str]:
-    table = {}
+    table: dict[str, str] = {}
     for target, names in SYNONYMS[kind].items():
         for name in names.split():
             table.setdefault(name, target)
@@ -192,7 +193,9 @@ def parse_mapping(kind: str, text: str | None, toml: bool = False, where: str = 
         data = tomllib.loads(text) if toml else json.loads(text)
     except ValueError as error:
         raise Invalid(f"{where} is not valid {'TOML' if toml else 'JSON'}: {error}") from None
-    shape_ok = isinstance(data, dict) and all(isinstance(data.get(k, {}), dict) for k in ("columns", "defaults", "options"))
+    shape_ok = isinstance(data, dict) and all(
+        isinstance(data.get(k, {}), dict) for k in ("columns", "defaults", "options")
+    )
     if not shape_ok:
         raise Invalid(f"{where}: expected an object with 'columns', 'defaults' and 'options' objects")
     return Mapping.from_dict(kind, data)
@@ -226,7 +229,7 @@ def apply(mapping: Mapping, values: dict[str, Any], number: int) -> tuple[dict[s
     problems: list[Problem] = []
     for slot in _plan(mapping, tuple(values)):
         value = values[slot.column]
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (isinstance(value, str) and (not value or value.isspace())):
             continue
         if slot.is_date and mapping.date_format and isinstance(value, str):
             try:
@@ -235,7 +238,11 @@ def apply(mapping: Mapping, values: dict[str, Any], number: int) -> tuple[dict[s
                 reason = f"{value!r} does not match the date format {mapping.date_format!r}"
                 problems.append(Problem(reason, field=slot.column, row=number))
                 continue
-        _put(_node(record, slot.parents), slot.leaf, value)
+        node = _node(record, slot.parents) if slot.parents else record
+        if isinstance(value, dict):
+            _put(node, slot.leaf, value)
+        else:
+            node[slot.leaf] = value
     for target, value in mapping.defaults.items():
         parents, leaf = _path(target)
         _node(record, parents).setdefault(leaf, value)

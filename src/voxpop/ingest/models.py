@@ -23,7 +23,9 @@ class Import(IdMixin, Base):
 
     __tablename__ = "imports"
 
-    workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(500))
     file_path: Mapped[str | None] = mapped_column(String(1000))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import codecs
 import csv
 import json
-from io import BytesIO
-from itertools import islice
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from io import BytesIO
+from itertools import islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -64,18 +64,22 @@ def detect_format(path: Path, declared: str | None = None) -> str:
 
 
 def detect_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) or UTF-16 by BOM; otherwise Windows-1252 (a superset of Latin-1's text)."""
+    """UTF-8 (with or without BOM) or UTF-16 by BOM; Windows-1252 (a superset of Latin-1's text) only when
+    no line of the first megabyte is UTF-8 beyond ASCII. A file with both is UTF-8 with some bad lines,
+    which are then rejected one by one rather than silently misread."""
     with path.open("rb") as handle:
         head = handle.read(SNIFF_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+    utf8_evidence = invalid = False
+    for line in head.split(b"\n")[:-1] if len(head) == SNIFF_BYTES else head.split(b"\n"):
+        try:
+            utf8_evidence |= not line.decode("utf-8").isascii()
+        except UnicodeDecodeError:
+            invalid = True
+    return "cp1252" if invalid and not utf8_evidence else "utf-8"
 
 
 def refuse_binary(path: Path, encoding: str) -> None:
@@ -117,7 +121,7 @@ class _DecodedLines:
 
 
 def _open_text_lines(path: Path, encoding: str) -> tuple[BinaryIO, _DecodedLines]:
-    handle = path.open("rb")
+    handle: BinaryIO = path.open("rb")
     if encoding == "utf-8-sig":
         handle.seek(len(codecs.BOM_UTF8))
         encoding = "utf-8"
@@ -142,13 +146,9 @@ def _csv_records(path: Path, encoding: str) -> Iterator[tuple[list[str], SourceR
             return
         reader = csv.reader(_chain(first, iterator), delimiter=_delimiter(first), strict=True)
         header = [h.strip() for h in next(reader)]
-        pending = _skip_extra_header_rows(reader)
-        number = 0
-        last_line = lines.line
-        for cells in _chain_rows(pending, reader):
-            number += 1
-            bad = next((lines.bad_lines[n] for n in range(last_line + 1, lines.line + 1) if n in lines.bad_lines), None)
-            last_line = lines.line
+        records = _with_line_spans(reader, lines)
+        for number, (cells, span) in enumerate(_skip_extra_header_rows(records), start=1):
+            bad = next((lines.bad_lines[n] for n in span if n in lines.bad_lines), None)
             yield header, _csv_row(number, header, cells, bad)
 
 
@@ -157,17 +157,22 @@ def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
     yield from rest
 
 
-def _chain_rows(pending: list[list[str]], reader: Iterator[list[str]]) -> Iterator[list[str]]:
-    yield from pending
-    yield from reader
+def _with_line_spans(reader: Iterator[list[str]], lines: _DecodedLines) -> Iterator[tuple[list[str], range]]:
+    """Each record with the physical lines it came from (a quoted field may span several)."""
+    last = lines.line
+    for cells in reader:
+        yield cells, range(last + 1, lines.line + 1)
+        last = lines.line
 
 
-def _skip_extra_header_rows(reader: Iterator[list[str]]) -> list[list[str]]:
+def _skip_extra_header_rows(
+    records: Iterator[tuple[list[str], range]],
+) -> Iterator[tuple[list[str], range]]:
     """Qualtrics exports carry two more header rows (question texts, then ImportId objects): skip them."""
-    peeked = list(islice(reader, 2))
-    if len(peeked) == 2 and any(cell.startswith(QUALTRICS_IMPORT_ID) for cell in peeked[1]):
-        return []
-    return peeked
+    peeked = list(islice(records, 2))
+    if not (len(peeked) == 2 and any(cell.startswith(QUALTRICS_IMPORT_ID) for cell in peeked[1][0])):
+        yield from peeked
+    yield from records
 
 
 def _csv_row(number: int, header: list[str], cells: list[str], bad_encoding: str | None) -> SourceRow:
@@ -197,7 +202,9 @@ def _json_row(number: int, text: str) -> SourceRow:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        return SourceRow(number, {}, Problem(f"is not valid JSON: {error.msg} at column {error.colno}", row=number))
+        return SourceRow(
+            number, {}, Problem(f"is not valid JSON: {error.msg} at column {error.colno}", row=number)
+        )
     return _object_row(number, value)
 
 
@@ -241,7 +248,8 @@ def _scan_csv(path: Path, encoding: str) -> FileInfo:
     header: list[str] = []
     rows = 0
     try:
-        for header, _row in _csv_records(path, encoding):
+        for row_header, _ in _csv_records(path, encoding):
+            header = row_header
             rows += 1
     except csv.Error as error:
         raise Invalid(f"{path.name} is not valid CSV after record {rows:,}: {error}") from None

@@ -20,14 +20,18 @@ def add(session: Session, record: Import) -> Import:
 
 
 def get(session: Session, workspace_id: uuid.UUID, import_id: uuid.UUID) -> Import | None:
-    return session.scalars(select(Import).where(Import.workspace_id == workspace_id, Import.id == import_id)).first()
+    return session.scalars(
+        select(Import).where(Import.workspace_id == workspace_id, Import.id == import_id)
+    ).first()
 
 
 def get_any(session: Session, import_id: uuid.UUID) -> Import | None:
     return session.get(Import, import_id)
 
 
-def unfinished_with_content(session: Session, workspace_id: uuid.UUID, sha256: str, kind: str) -> Import | None:
+def unfinished_with_content(
+    session: Session, workspace_id: uuid.UUID, sha256: str, kind: str
+) -> Import | None:
     """An earlier import of the same file that did not finish: a rerun resumes it from its checkpoint."""
     return session.scalars(
         select(Import)
@@ -44,7 +48,10 @@ def unfinished_with_content(session: Session, workspace_id: uuid.UUID, sha256: s
 def recent(session: Session, workspace_id: uuid.UUID, limit: int = 20) -> list[Import]:
     return list(
         session.scalars(
-            select(Import).where(Import.workspace_id == workspace_id).order_by(Import.created_at.desc()).limit(limit)
+            select(Import)
+            .where(Import.workspace_id == workspace_id)
+            .order_by(Import.created_at.desc())
+            .limit(limit)
         )
     )
 
@@ -52,7 +59,13 @@ def recent(session: Session, workspace_id: uuid.UUID, limit: int = 20) -> list[I
 def add_rejections(session: Session, import_id: uuid.UUID, problems: Sequence[Problem]) -> None:
     if problems:
         rows = [
-            {"id": new_id(), "import_id": import_id, "row_number": p.row or 0, "field": p.field, "reason": p.reason}
+            {
+                "id": new_id(),
+                "import_id": import_id,
+                "row_number": p.row or 0,
+                "field": p.field,
+                "reason": p.reason,
+            }
             for p in problems
         ]
         session.execute(insert(ImportRejection), rows)

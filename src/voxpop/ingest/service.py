@@ -30,8 +30,8 @@ from voxpop.journey import service as journey_service
 from voxpop.journey.schemas import EventIn
 from voxpop.kit import clock
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
-from voxpop.kit.upsert import Stored
 from voxpop.kit.settings import get_settings
+from voxpop.kit.upsert import Stored
 
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
 
@@ -96,8 +96,13 @@ def register(
 Progress = Callable[[int, int | None], None]
 
 
-def run(session: Session, record: Import, progress: Progress | None = None, heartbeat: Callable[[], None] = lambda: None) -> Import:
-    """Import (or resume) a registered file; commits once per chunk. The caller's session is used throughout."""
+def run(
+    session: Session,
+    record: Import,
+    progress: Progress | None = None,
+    heartbeat: Callable[[], None] = lambda: None,
+) -> Import:
+    """Import (or resume) a registered file; commits once per chunk. Uses the caller's session throughout."""
     path = Path(record.file_path or "")
     try:
         info = readers.scan(path, record.file_format)
@@ -144,7 +149,9 @@ def _chunks(rows: Iterator[readers.SourceRow], size: int) -> Iterator[list[reade
         yield chunk
 
 
-def _import_chunk(session: Session, record: Import, mapping: mappings.Mapping, chunk: list[readers.SourceRow]) -> None:
+def _import_chunk(
+    session: Session, record: Import, mapping: mappings.Mapping, chunk: list[readers.SourceRow]
+) -> None:
     kind = RECORD_KINDS[record.kind]
     items: list[BaseModel] = []
     rejected: list[Problem] = []

@@ -18,5 +18,10 @@ def overview_page(request: Request, session: SessionDep, page: PageDep) -> HTMLR
     overview = service.overview(session, page.principal.workspace_id)
     busiest = max((n for _, n in overview.by_month), default=0)
     return render(
-        request, "insight/overview.html", page=page, overview=overview, busiest=busiest, min_n=get_settings().min_n
+        request,
+        "insight/overview.html",
+        page=page,
+        overview=overview,
+        busiest=busiest,
+        min_n=get_settings().min_n,
     )

@@ -31,7 +31,9 @@ def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUI
 
 def delete_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
     result = session.execute(
-        delete(JourneyEvent).where(JourneyEvent.workspace_id == workspace_id, JourneyEvent.customer_id == customer_id)
+        delete(JourneyEvent).where(
+            JourneyEvent.workspace_id == workspace_id, JourneyEvent.customer_id == customer_id
+        )
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
 

@@ -24,7 +24,10 @@ def ingest_many(
     """Store records (created or updated by source and external id); returns one outcome per distinct key."""
     customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
     now = clock.now()
-    rows = [_row(workspace_id, item, cid, default_source, now) for item, cid in zip(items, customer_ids, strict=True)]
+    rows = [
+        _row(workspace_id, item, cid, default_source, now)
+        for item, cid in zip(items, customer_ids, strict=True)
+    ]
     return repository.store(session, workspace_id, rows)
 
 

@@ -18,7 +18,11 @@ def check_batch(size: int, duplicates: list[tuple[int, int]]) -> None:
         raise Invalid("the batch is empty", [Problem("send at least one item", field="items")])
     if duplicates:
         problems = [
-            Problem(f"repeats the source and external_id of item {first}", field=f"items[{repeat}].external_id", row=repeat)
+            Problem(
+                f"repeats the source and external_id of item {first}",
+                field=f"items[{repeat}].external_id",
+                row=repeat,
+            )
             for first, repeat in duplicates
         ]
         raise Invalid("the batch gives the same record twice; send each record once", problems)

@@ -69,5 +69,6 @@ def clean_message(message: str) -> str:
 def problems_from_errors(errors: list[Any], row: int | None = None) -> list[Problem]:
     """Pydantic errors as Problems: the field path and pydantic's (or our own) precise message."""
     return [
-        Problem(reason=clean_message(str(e["msg"])), field=describe_location(tuple(e["loc"])), row=row) for e in errors
+        Problem(reason=clean_message(str(e["msg"])), field=describe_location(tuple(e["loc"])), row=row)
+        for e in errors
     ]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -56,7 +56,9 @@ class Stored:
     created: bool
 
 
-def store(session: Session, table: Table, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> list[Stored]:
+def store(
+    session: Session, table: Table, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+) -> list[Stored]:
     """Create or update rows by key (one outcome per distinct key); existing rows keep their id."""
     rows = last_per_key(rows)
     known = existing_ids(session, table, workspace_id, [(r["source"], r["external_id"]) for r in rows])

@@ -160,7 +160,8 @@ def choice(options: dict[str, str], what: str) -> BeforeValidator:
             return options[key]
         allowed = ", ".join(sorted(set(options.values())))
         raise PydanticCustomError(
-            "choice", "{value} is not a {what}; use one of: {allowed}",
+            "choice",
+            "{value} is not a {what}; use one of: {allowed}",
             {"value": _show(value), "what": what, "allowed": allowed},
         )
 

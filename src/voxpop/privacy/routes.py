@@ -15,7 +15,9 @@ router = APIRouter(prefix="/api/v1/customers", tags=["privacy"])
 
 
 @router.get("/{customer_id}/export")
-def export_customer(customer_id: uuid.UUID, session: SessionDep, caller: PersonalDataExporter) -> dict[str, Any]:
+def export_customer(
+    customer_id: uuid.UUID, session: SessionDep, caller: PersonalDataExporter
+) -> dict[str, Any]:
     return service.export(session, caller.workspace_id, customer_id)
 
 

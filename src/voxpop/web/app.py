@@ -81,7 +81,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes
     )
     errors.install(app)
-    for module in (feedback_routes, journey_routes, customer_routes, privacy_routes, ingest_routes, insight_routes):
+    for module in (
+        feedback_routes,
+        journey_routes,
+        customer_routes,
+        privacy_routes,
+        ingest_routes,
+        insight_routes,
+    ):
         app.include_router(module.router)
     for module in (auth_pages, insight_pages, ingest_pages):
         app.include_router(module.router)

@@ -14,7 +14,6 @@ from voxpop.auth.service import Principal
 from voxpop.kit.db import new_session
 from voxpop.kit.errors import Forbidden, Unauthorized
 
-
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

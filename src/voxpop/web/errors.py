@@ -11,7 +11,6 @@ from starlette.exceptions import HTTPException
 
 from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
 
-
 UNPARSEABLE_BODY = "There was an error parsing the body"
 
 
@@ -54,6 +53,8 @@ def install(app: FastAPI) -> None:
     async def _http_error(_request: Request, error: HTTPException) -> Response:
         if error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
             problem = Problem("the body is not valid JSON: it could not be read as UTF-8 text")
-            return JSONResponse(error_body("invalid", "the request has 1 problem", [problem]), status_code=422)
+            return JSONResponse(
+                error_body("invalid", "the request has 1 problem", [problem]), status_code=422
+            )
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "error")
         return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)

@@ -19,7 +19,9 @@ def by_id(session: Session, workspace_id: uuid.UUID) -> Workspace | None:
 
 
 def by_ids(session: Session, workspace_ids: list[uuid.UUID]) -> list[Workspace]:
-    return list(session.scalars(select(Workspace).where(Workspace.id.in_(workspace_ids)).order_by(Workspace.name)))
+    return list(
+        session.scalars(select(Workspace).where(Workspace.id.in_(workspace_ids)).order_by(Workspace.name))
+    )
 
 
 def add(session: Session, name: str) -> Workspace:

@@ -29,7 +29,7 @@ def make_celery(broker_url: str) -> Celery:
         task_ignore_result=True,
     )
 
-    @app.task(name=RUN_JOB_TASK)  # type: ignore[untyped-decorator]
+    @app.task(name=RUN_JOB_TASK)
     def run_job(job_id: str) -> None:
         runner.run_job(uuid.UUID(job_id))
 
@@ -50,6 +50,6 @@ def _sweep_forever(stop: threading.Event) -> None:
         runner.run_due_jobs()
 
 
-@worker_ready.connect  # type: ignore[untyped-decorator]
+@worker_ready.connect
 def _start_sweeper(**_kwargs: Any) -> None:
     threading.Thread(target=_sweep_forever, args=(threading.Event(),), daemon=True).start()

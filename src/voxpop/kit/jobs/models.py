@@ -29,6 +29,7 @@ class Job(IdMixin, Base):
     attempts: Mapped[int] = mapped_column(default=0)
     run_after: Mapped[datetime] = mapped_column(default=clock.now)
     locked_at: Mapped[datetime | None]
+    ran_by: Mapped[str | None] = mapped_column(String(200))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     finished_at: Mapped[datetime | None]

@@ -7,7 +7,9 @@ job must be safe to run twice (ours are: imports resume from their checkpoint an
 from __future__ import annotations
 
 import logging
+import os
 import random
+import socket
 import threading
 import traceback
 import uuid
@@ -25,6 +27,11 @@ from voxpop.kit.settings import get_settings
 log = logging.getLogger(__name__)
 
 
+def runner_name() -> str:
+    """Which process ran a job (host:pid), kept on the job row for operators."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _claim(session: Session, job_id: uuid.UUID) -> bool:
     now = clock.now()
     stale_before = now - timedelta(seconds=get_settings().job_lease_seconds)
@@ -35,7 +42,7 @@ def _claim(session: Session, job_id: uuid.UUID) -> bool:
             (Job.status == JobStatus.PENDING)
             | ((Job.status == JobStatus.RUNNING) & (Job.locked_at < stale_before))
         )
-        .values(status=JobStatus.RUNNING, locked_at=now, attempts=Job.attempts + 1)
+        .values(status=JobStatus.RUNNING, locked_at=now, attempts=Job.attempts + 1, ran_by=runner_name())
         .execution_options(synchronize_session=False)
     )
     session.commit()
@@ -93,7 +100,7 @@ def due_job_ids(limit: int = 100) -> list[uuid.UUID]:
     """Pending jobs whose time has come, and running jobs whose runner stopped answering."""
     now = clock.now()
     stale_before = now - timedelta(seconds=get_settings().job_lease_seconds)
-    with new_session() as session:
+    with new_session(write=False) as session:
         rows = session.scalars(
             select(Job.id)
             .where(

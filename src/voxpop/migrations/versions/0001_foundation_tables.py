@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("run_after", voxpop.kit.db.UTCDateTime(), nullable=False),
         sa.Column("locked_at", voxpop.kit.db.UTCDateTime(), nullable=True),
+        sa.Column("ran_by", sa.String(length=200), nullable=True),
         sa.Column("error", sa.Text(), nullable=True),
         sa.Column("created_at", voxpop.kit.db.UTCDateTime(), nullable=False),
         sa.Column("finished_at", voxpop.kit.db.UTCDateTime(), nullable=True),

@@ -1,0 +1,62 @@
+"""The `voxpop` commands that scripts call, run as real processes against the test database."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+
+def voxpop(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "voxpop", *args], capture_output=True, text=True, timeout=120
+    )
+    assert not check or done.returncode == 0, done.stderr
+    return done
+
+
+def as_json(*args: str) -> dict[str, object]:
+    return dict(json.loads(voxpop(*args, "--json").stdout))
+
+
+def test_an_admin_sets_up_a_workspace_user_and_key_from_the_command_line(session: Session) -> None:
+    voxpop("db", "upgrade")
+    assert as_json("workspace", "create", "Acme Support")["name"] == "Acme Support"
+    user = as_json("user", "create", "lead@acme.example", "--workspace", "Acme Support", "--role", "admin")
+    assert user["role"] == "admin" and len(str(user["password"])) >= 10
+    key = as_json("apikey", "create", "--workspace", "Acme Support")
+    assert str(key["key"]).startswith(str(key["prefix"]))
+    listed = as_json("apikey", "list", "--workspace", "Acme Support")
+    assert [k["prefix"] for k in listed["keys"]] == [key["prefix"]]  # type: ignore[index]
+
+
+def test_import_export_and_erase_from_the_command_line(session: Session, tmp_path: Path) -> None:
+    as_json("workspace", "create", "cli")
+    path = tmp_path / "f.csv"
+    path.write_text("id,email,nps,comment\n1,ann@example.com,9,Great\n2,ann@example.com,15,Too high\n")
+    report = tmp_path / "report.csv"
+    summary = as_json("import", str(path), "--workspace", "cli", "--report", str(report))
+    assert (summary["rows_created"], summary["rows_rejected"]) == (1, 1)
+    assert "row,field,reason" in report.read_text() and "2,nps," in report.read_text()
+    exported = json.loads(voxpop("customer", "export", "ann@example.com", "--workspace", "cli").stdout)
+    assert [f["nps"] for f in exported["feedback"]] == [9]
+    erased = as_json("customer", "erase", "ann@example.com", "--workspace", "cli")
+    assert erased["feedback_deleted"] == 1
+    missing = voxpop("customer", "export", "ann@example.com", "--workspace", "cli", check=False)
+    assert missing.returncode == 1 and "customer not found" in missing.stderr
+
+
+def test_errors_are_precise_and_exit_non_zero(session: Session, tmp_path: Path) -> None:
+    unknown = voxpop("import", str(tmp_path / "nothing.csv"), "--workspace", "none", check=False)
+    assert unknown.returncode == 1 and "no such file" in unknown.stderr
+    as_json("workspace", "create", "dup")
+    again = voxpop("workspace", "create", "dup", "--json", check=False)
+    assert again.returncode == 1
+    assert json.loads(again.stdout)["error"]["message"] == "a workspace named 'dup' already exists"
+    wrong_role = voxpop(
+        "user", "create", "x@example.com", "--workspace", "dup", "--role", "boss", check=False
+    )
+    assert wrong_role.returncode == 1 and "unknown role 'boss'" in wrong_role.stderr

@@ -1,0 +1,247 @@
+"""The demo data: deterministic, at the promised volumes, valid, and carrying the planted effects of
+docs/demo.md clearly enough for analytics to find them."""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from voxpop.customer.models import Customer
+from voxpop.demo.generator import PLANTED_EFFECTS, DemoData, generate, month_start
+from voxpop.demo.service import load
+from voxpop.feedback.models import Feedback
+from voxpop.feedback.schemas import FeedbackIn
+from voxpop.journey.schemas import EventIn
+from voxpop.kit.db import new_session
+from voxpop.workspace import service as workspace_service
+
+END = datetime(2025, 6, 1, tzinfo=UTC)
+EFFECTS = {effect.key: effect for effect in PLANTED_EFFECTS}
+
+
+@pytest.fixture(scope="module")
+def full() -> DemoData:
+    return generate(end=END)
+
+
+@pytest.fixture(scope="module")
+def small() -> DemoData:
+    return generate(seed=11, end=END, customers=300, feedback=1500)
+
+
+def nps(scores: Iterable[int | None]) -> float:
+    answers = [score for score in scores if score is not None]
+    assert len(answers) >= 200, "too few answers to compare"
+    return 100 * (sum(a >= 9 for a in answers) - sum(a <= 6 for a in answers)) / len(answers)
+
+
+def attribute(data: DemoData, name: str) -> dict[str, object]:
+    """Customer external id -> one of its attributes."""
+    return {c.external_id: (c.attributes or {})[name] for c in data.customers if c.external_id}
+
+
+def of(data: DemoData, record: FeedbackIn, name: str) -> object:
+    assert record.customer is not None and record.customer.external_id is not None
+    return attribute(data, name)[record.customer.external_id]
+
+
+def at(record: FeedbackIn) -> datetime:
+    assert record.received_at is not None
+    return record.received_at
+
+
+def test_same_seed_gives_identical_records(small: DemoData) -> None:
+    again = generate(seed=11, end=END, customers=300, feedback=1500)
+    for mine, theirs in ((small.customers, again.customers), (small.events, again.events)):
+        assert [x.model_dump_json() for x in mine] == [x.model_dump_json() for x in theirs]
+    assert [x.model_dump_json() for x in small.feedback] == [x.model_dump_json() for x in again.feedback]
+    other = generate(seed=12, end=END, customers=300, feedback=1500)
+    assert [x.text for x in other.feedback] != [x.text for x in small.feedback]
+
+
+def test_default_end_is_the_last_midnight_utc() -> None:
+    before = datetime.now(UTC).date()
+    data = generate(customers=40, feedback=120)
+    assert data.end.date() in {before, datetime.now(UTC).date()}
+    assert (data.end.hour, data.end.minute, data.end.second, data.end.tzinfo) == (0, 0, 0, UTC)
+
+
+def test_volumes_meet_the_demo_promise(full: DemoData) -> None:
+    assert len(full.customers) >= 5000
+    assert len(full.feedback) == 30000
+    assert full.start == datetime(2023, 12, 1, tzinfo=UTC)
+    kinds = {record.kind for record in full.feedback}
+    assert kinds == {"survey_response", "review", "support_ticket", "chat", "social_post", "call_transcript"}
+    assert {"email", "web", "app", "phone", "chat", "social", "review_site"} == {
+        r.channel for r in full.feedback
+    }
+    months = {(at(r).year, at(r).month) for r in full.feedback}
+    assert len(months) == 18
+    types = {event.type for event in full.events}
+    assert {
+        "order_placed",
+        "order_delivered",
+        "ticket_opened",
+        "ticket_closed",
+        "plan_changed",
+        "app_session",
+    } <= types
+    assert len(full.events) > 50000
+
+
+def test_every_record_passes_validation(small: DemoData) -> None:
+    for record in small.feedback:
+        assert FeedbackIn.model_validate(record.model_dump()) == record
+        assert record.lifecycle_stage and record.touchpoint and record.source and record.external_id
+    for event in small.events:
+        assert EventIn.model_validate(event.model_dump()) == event
+        assert event.lifecycle_stage and event.touchpoint and event.source and event.external_id
+    keys = [(r.source, r.external_id) for r in small.feedback] + [
+        (e.source, e.external_id) for e in small.events
+    ]
+    assert len(keys) == len(set(keys))
+
+
+def test_timestamps_lie_in_the_18_months_before_end(small: DemoData) -> None:
+    moments = [at(r) for r in small.feedback] + [e.occurred_at for e in small.events if e.occurred_at]
+    assert len(moments) == len(small.feedback) + len(small.events)
+    assert all(small.start <= moment < END for moment in moments)
+    assert all(moment.microsecond == 0 for moment in moments)
+
+
+def test_records_meet_their_customer_by_any_identity(small: DemoData) -> None:
+    """Tweets come by handle and calls by phone, yet each names a known customer."""
+    known = {pair for customer in small.customers for pair in customer.identities()}
+    refs = [r.customer for r in small.feedback] + [e.customer for e in small.events]
+    assert all(ref is not None and ref.identities()[0] in known for ref in refs)
+    assert {ref.identities()[0][0] for ref in refs if ref} == {"external_id", "handle", "phone"}
+    assert all(c.email and c.attributes and set(c.attributes) >= {"segment", "plan", "region", "value"}
+               for c in small.customers)  # fmt: skip
+
+
+def test_each_score_is_on_the_records_where_it_belongs(full: DemoData) -> None:
+    for record in full.feedback:
+        assert record.rating is None or record.kind == "review"
+        assert record.nps is None or record.touchpoint in {"relationship survey", "delivery", "cancellation"}
+        assert record.ces is None or (record.touchpoint == "support" and record.csat is not None)
+        assert record.csat is None or record.kind in {"survey_response", "chat", "call_transcript"}
+    assert all(
+        any(getattr(r, score) is not None for r in full.feedback)
+        for score in ("nps", "csat", "ces", "rating")
+    )
+
+
+def test_north_region_late_deliveries_lower_nps_after_the_change(full: DemoData) -> None:
+    effect = EFFECTS["late_deliveries_north"]
+    change = month_start(END, effect.from_month)
+    late = {e.attributes["order_id"]: e for e in full.events if e.type == "order_delivered"}
+
+    def late_share(north: bool, after: bool) -> float:
+        chosen = [e for e in late.values() if (e.attributes["region"] == "north") == north
+                  and e.occurred_at is not None and (e.occurred_at >= change) == after]  # fmt: skip
+        return sum(bool(e.attributes["late"]) for e in chosen) / len(chosen)
+
+    assert late_share(north=True, after=True) > 0.25 > 0.1 > late_share(north=True, after=False)
+    assert late_share(north=False, after=True) < 0.1
+    surveys = [r for r in full.feedback if r.touchpoint == "delivery"]
+
+    def drop(north: bool) -> float:
+        mine = [r for r in surveys if (of(full, r, "region") == "north") == north]
+        return nps(r.nps for r in mine if at(r) < change) - nps(r.nps for r in mine if at(r) >= change)
+
+    assert drop(north=True) - drop(north=False) > 15
+    was_late = [r for r in surveys if late[str(r.attributes["order_id"])].attributes["late"]]
+    assert nps(r.nps for r in surveys) - nps(r.nps for r in was_late) > 40
+    comments = [r.text for r in was_late if r.text and r.language == "en"]
+    assert sum(
+        bool(re.search(r"late|slow|waited|took|nobody came|still", t, re.I)) for t in comments
+    ) > 0.7 * len(comments)
+
+
+def test_basic_plan_nps_drops_after_price_change(full: DemoData) -> None:
+    change = month_start(END, EFFECTS["price_rise_basic"].from_month)
+    answers = [r for r in full.feedback if r.nps is not None]
+
+    def drop(plan: str) -> float:
+        mine = [r for r in answers if of(full, r, "plan") == plan]
+        return nps(r.nps for r in mine if at(r) < change) - nps(r.nps for r in mine if at(r) >= change)
+
+    assert drop("basic") > 20
+    assert drop("basic") - max(drop("plus"), drop("premium")) > 15
+    unhappy = [r.text for r in answers if r.text and r.language == "en" and (r.nps or 0) <= 6
+               and at(r) >= change and of(full, r, "plan") == "basic"]  # fmt: skip
+    assert sum("$7.99" in t or "price" in t.lower() or "fee" in t.lower() for t in unhappy) > 0.4 * len(
+        unhappy
+    )
+
+
+def test_ces_dips_during_support_backlog(full: DemoData) -> None:
+    start, stop = EFFECTS["support_backlog"].period(END)
+    answers = [r for r in full.feedback if r.ces is not None]
+    during = [r for r in answers if start <= at(r) < stop]
+    outside = [r for r in answers if not start <= at(r) < stop]
+    assert len(during) > 400
+    assert statistics.mean(r.ces or 0 for r in outside) - statistics.mean(r.ces or 0 for r in during) > 0.7
+    again = re.compile(r"\b(twice|three times|four times|five times|on hold|chase|unanswered|queue)\b", re.I)
+
+    def repeat_share(records: list[FeedbackIn]) -> float:
+        texts = [r.text for r in records if r.text and r.language == "en"]
+        return sum(bool(again.search(t)) for t in texts) / len(texts)
+
+    assert repeat_share(during) > 2 * repeat_share(outside)
+
+
+def test_texts_are_varied(full: DemoData) -> None:
+    texts = [r.text for r in full.feedback if r.text]
+    assert len(set(texts)) >= 0.8 * len(texts)
+    assert 0.1 * len(full.feedback) < len(full.feedback) - len(texts) < 0.5 * len(full.feedback)
+    languages = {r.language for r in full.feedback if r.text}
+    assert {"en", "es", "de"} <= languages
+    assert any(re.search(r", but |, though |That said", t) for t in texts)
+
+
+def test_text_sentiment_follows_the_score(full: DemoData) -> None:
+    negative = re.compile(r"disappointed|late|never again|rude|broke|too expensive|joke|not happy|slow", re.I)
+
+    def share(low: int, high: int) -> float:
+        texts = [
+            r.text for r in full.feedback if r.text and r.language == "en" and low <= (r.nps or -1) <= high
+        ]
+        return sum(bool(negative.search(t)) for t in texts) / len(texts)
+
+    assert share(0, 6) > 0.4 > 0.15 > share(9, 10)
+
+
+def test_planted_effects_are_documented() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "demo.md").read_text()
+    for effect in PLANTED_EFFECTS:
+        assert f"`{effect.key}`" in docs
+        assert all(name in docs for name in effect.parameters)
+
+
+def test_load_stores_everything_once_and_reports_progress(engine: Engine) -> None:
+    data = generate(seed=5, end=END, customers=120, feedback=600)
+    calls: list[tuple[int, int]] = []
+    with new_session(engine) as session:
+        workspace = workspace_service.create(session, "demo")
+        session.commit()
+        counts = load(
+            session, workspace.id, data, progress=lambda done, total: calls.append((done, total)), chunk=250
+        )
+        assert counts == {"customers": 120, "events": len(data.events), "feedback": 600}
+        assert calls[-1] == (len(data.customers) + len(data.events) + 600,) * 2
+        assert load(session, workspace.id, data) == counts
+        stored = session.scalar(
+            select(func.count()).select_from(Feedback).where(Feedback.workspace_id == workspace.id)
+        )
+        people = session.scalar(
+            select(func.count()).select_from(Customer).where(Customer.workspace_id == workspace.id)
+        )
+    assert (stored, people) == (600, 120)

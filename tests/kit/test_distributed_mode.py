@@ -1,0 +1,131 @@
+"""Distributed mode: a real `voxpop worker` process (Celery) woken through a real Redis runs the jobs, and
+the database stays the record: a job whose broker message never came is still run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import Engine
+
+from voxpop import migrations
+from voxpop.ingest import jobs as ingest_jobs
+from voxpop.ingest import service as ingest_service
+from voxpop.ingest.mapping import load_mapping
+from voxpop.kit.db import engine_for, new_session
+from voxpop.kit.jobs import enqueue
+from voxpop.kit.jobs import queue as job_queue
+from voxpop.kit.jobs.celery_app import CeleryWaker, make_celery
+from voxpop.kit.jobs.models import Job
+from voxpop.workspace import service as workspace_service
+
+BROKER = os.environ.get("VOXPOP_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def broker() -> str:
+    try:
+        redis.Redis.from_url(BROKER, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {BROKER}: {error}")
+    redis.Redis.from_url(BROKER).flushdb()
+    return BROKER
+
+
+@pytest.fixture
+def worker_database(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own, so the test server's in-process runner cannot take the worker's jobs."""
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'worker.db'}"
+        migrations.upgrade(url)
+        yield engine_for(url)
+        return
+    name = f"voxpop_worker_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = database_url.rsplit("/", 1)[0] + f"/{name}"
+    migrations.upgrade(url)
+    try:
+        yield engine_for(url)
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def start_worker(engine: Engine, broker: str, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "VOXPOP_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "VOXPOP_BROKER_URL": broker,
+        "VOXPOP_DATA_DIR": str(data_dir),
+        "VOXPOP_JOB_POLL_SECONDS": "1",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "voxpop", "worker", "--concurrency", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def queue_import(engine: Engine, tmp_path: Path, name: str) -> uuid.UUID:
+    path = tmp_path / f"{name}.csv"
+    path.write_text("id,email,nps\n1,a@x.com,9\n2,b@x.com,3\n")
+    with new_session(engine) as session:
+        workspace = workspace_service.create(session, name)
+        record = ingest_service.register(session, workspace.id, path, load_mapping("feedback", None))
+        job_id = enqueue(session, ingest_jobs.RUN_IMPORT, {"import_id": str(record.id)}).id
+        session.commit()
+    return job_id
+
+
+def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 60) -> Job:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with new_session(engine, write=False) as session:
+            record = session.scalars(select(Job).where(Job.id == job_id)).one()
+            if record.status == "done":
+                return record
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} was not done after {seconds} s")
+
+
+def test_a_worker_process_woken_through_redis_runs_the_job(
+    worker_database: Engine, broker: str, tmp_path: Path
+) -> None:
+    job_queue.set_waker(CeleryWaker(make_celery(broker)))
+    try:
+        job_id = queue_import(worker_database, tmp_path, "woken")
+    finally:
+        job_queue.set_waker(None)
+    worker = start_worker(worker_database, broker, tmp_path)
+    try:
+        record = wait_for_job(worker_database, job_id)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert record.ran_by is not None and record.ran_by.endswith(f":{worker.pid}")
+
+
+def test_a_job_whose_broker_message_was_lost_is_still_run(
+    worker_database: Engine, broker: str, tmp_path: Path
+) -> None:
+    job_id = queue_import(worker_database, tmp_path, "unannounced")
+    worker = start_worker(worker_database, broker, tmp_path)
+    try:
+        record = wait_for_job(worker_database, job_id)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert record.ran_by is not None and record.ran_by.endswith(f":{worker.pid}")
