@@ -89,6 +89,7 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             "VOXPOP_DATABASE_URL": database_url,
             "VOXPOP_DATA_DIR": str(data_dir),
             "VOXPOP_ENV": "test",
+            "VOXPOP_SECRET_KEY": "a-test-secret-that-is-not-the-default",
             "VOXPOP_JOB_POLL_SECONDS": "0.2",
             "VOXPOP_CONFIG_FILE": str(data_dir / "absent.toml"),
         }

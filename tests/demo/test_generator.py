@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,14 +42,15 @@ def nps(scores: Iterable[int | None]) -> float:
     return 100 * (sum(a >= 9 for a in answers) - sum(a <= 6 for a in answers)) / len(answers)
 
 
-def attribute(data: DemoData, name: str) -> dict[str, object]:
-    """Customer external id -> one of its attributes."""
-    return {c.external_id: (c.attributes or {})[name] for c in data.customers if c.external_id}
+def attribute(data: DemoData, name: str) -> Callable[[FeedbackIn], object]:
+    """The attribute `name` of the customer a record (that names its customer by external id) is from."""
+    by_id = {c.external_id: (c.attributes or {})[name] for c in data.customers}
 
+    def of(record: FeedbackIn) -> object:
+        assert record.customer is not None
+        return by_id[record.customer.external_id]
 
-def of(data: DemoData, record: FeedbackIn, name: str) -> object:
-    assert record.customer is not None and record.customer.external_id is not None
-    return attribute(data, name)[record.customer.external_id]
+    return of
 
 
 def at(record: FeedbackIn) -> datetime:
@@ -150,33 +151,32 @@ def test_north_region_late_deliveries_lower_nps_after_the_change(full: DemoData)
 
     assert late_share(north=True, after=True) > 0.25 > 0.1 > late_share(north=True, after=False)
     assert late_share(north=False, after=True) < 0.1
-    surveys = [r for r in full.feedback if r.touchpoint == "delivery"]
+    surveys, region = [r for r in full.feedback if r.touchpoint == "delivery"], attribute(full, "region")
 
     def drop(north: bool) -> float:
-        mine = [r for r in surveys if (of(full, r, "region") == "north") == north]
+        mine = [r for r in surveys if (region(r) == "north") == north]
         return nps(r.nps for r in mine if at(r) < change) - nps(r.nps for r in mine if at(r) >= change)
 
     assert drop(north=True) - drop(north=False) > 15
     was_late = [r for r in surveys if late[str(r.attributes["order_id"])].attributes["late"]]
     assert nps(r.nps for r in surveys) - nps(r.nps for r in was_late) > 40
     comments = [r.text for r in was_late if r.text and r.language == "en"]
-    assert sum(
-        bool(re.search(r"late|slow|waited|took|nobody came|still", t, re.I)) for t in comments
-    ) > 0.7 * len(comments)
+    lateness = re.compile(r"late|slow|wait|took|days to deliver|after the date|came and went|for delivery for", re.I)
+    assert sum(bool(lateness.search(text)) for text in comments) > 0.7 * len(comments)
 
 
 def test_basic_plan_nps_drops_after_price_change(full: DemoData) -> None:
     change = month_start(END, EFFECTS["price_rise_basic"].from_month)
-    answers = [r for r in full.feedback if r.nps is not None]
+    answers, plan_of = [r for r in full.feedback if r.nps is not None], attribute(full, "plan")
 
     def drop(plan: str) -> float:
-        mine = [r for r in answers if of(full, r, "plan") == plan]
+        mine = [r for r in answers if plan_of(r) == plan]
         return nps(r.nps for r in mine if at(r) < change) - nps(r.nps for r in mine if at(r) >= change)
 
     assert drop("basic") > 20
     assert drop("basic") - max(drop("plus"), drop("premium")) > 15
     unhappy = [r.text for r in answers if r.text and r.language == "en" and (r.nps or 0) <= 6
-               and at(r) >= change and of(full, r, "plan") == "basic"]  # fmt: skip
+               and at(r) >= change and plan_of(r) == "basic"]  # fmt: skip
     assert sum("$7.99" in t or "price" in t.lower() or "fee" in t.lower() for t in unhappy) > 0.4 * len(
         unhappy
     )
@@ -207,16 +207,26 @@ def test_texts_are_varied(full: DemoData) -> None:
     assert any(re.search(r", but |, though |That said", t) for t in texts)
 
 
+NEGATIVE = re.compile(
+    r"disappoint|late\b|never|rude|broke|expensive|pricey|steep|joke|not happy|slow|missing|damaged|crash|wrong"
+    r"|useless|dented|scratch|flimsy|stain|wait|on hold|chase|fail|poor|terrible|mess|fed up|cancel|nobody|maze"
+    r"|couldn't|can't|hasn't|wouldn't|won't|avoid|no better|too much|nothing|forever",
+    re.I,
+)
+POSITIVE = re.compile(
+    r"happy|pleased|lovely|brilliant|great|love|easy|solid|beautiful|bargain|fair|fast|quick|on time|early"
+    r"|friendly|careful|recommend|thank|perfect|patient|good value|painless",
+    re.I,
+)
+
+
 def test_text_sentiment_follows_the_score(full: DemoData) -> None:
-    negative = re.compile(r"disappointed|late|never again|rude|broke|too expensive|joke|not happy|slow", re.I)
+    def share(words: re.Pattern[str], low: int, high: int) -> float:
+        texts = [r.text for r in full.feedback if r.text and r.language == "en" and low <= (r.nps or -1) <= high]
+        return sum(bool(words.search(t)) for t in texts) / len(texts)
 
-    def share(low: int, high: int) -> float:
-        texts = [
-            r.text for r in full.feedback if r.text and r.language == "en" and low <= (r.nps or -1) <= high
-        ]
-        return sum(bool(negative.search(t)) for t in texts) / len(texts)
-
-    assert share(0, 6) > 0.4 > 0.15 > share(9, 10)
+    assert share(NEGATIVE, 0, 6) > 0.6 > 0.3 > share(NEGATIVE, 9, 10)
+    assert share(POSITIVE, 9, 10) > 0.6 > 0.3 > share(POSITIVE, 0, 6)
 
 
 def test_planted_effects_are_documented() -> None:

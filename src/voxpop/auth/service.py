@@ -11,6 +11,7 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
+from functools import cache
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -27,7 +28,12 @@ from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
 KEY_PREFIX = "vpk_"
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("voxpop-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user does not exist, so both failures take the same time."""
+    return _hasher.hash("voxpop-timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def authenticate(session: Session, email: str, password: str) -> User:
     """The user with this email and password; the same error, in the same time, for any wrong pair."""
     user = repository.user_by_email(session, email.strip().lower())
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        _hasher.verify(user.password_hash if user else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("wrong email or password") from None
     if user is None or not user.is_active:

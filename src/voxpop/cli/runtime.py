@@ -7,7 +7,6 @@ import secrets
 from typing import Annotated
 
 import typer
-import uvicorn
 
 from voxpop import migrations
 from voxpop.cli.output import console, progress_bar
@@ -21,6 +20,8 @@ PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP
 
 def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     """Serve the web app and the API. In embedded mode, background jobs run inside this process."""
+    import uvicorn
+
     settings = get_settings()
     migrations.ensure_schema()
     uvicorn.run(

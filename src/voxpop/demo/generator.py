@@ -340,7 +340,7 @@ class _Voices:
             return _Scores(_tone(nps, 9, 7), nps=nps)
         if spec.score == "stars":
             quality = occasion.order.product.quality if occasion.order else 0.0
-            stars = _grade(STARS_MEAN + 0.5 * feeling + quality + self.rng.gauss(0, 0.4), 1, 5)
+            stars = _grade(STARS_MEAN + 0.7 * feeling + quality + self.rng.gauss(0, 0.5), 1, 5)
             return _Scores(_tone(stars, 4, 3), rating=float(stars))
         csat_shift, ces_shift = _support_shifts(occasion.ticket)
         csat = _grade(CSAT_MEAN + 0.45 * feeling + csat_shift, 1, 5)

@@ -64,8 +64,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_default_secret_outside_development(self) -> Settings:
-        if self.env == "production" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ValueError("VOXPOP_SECRET_KEY must be set to a random value when VOXPOP_ENV=production")
+        if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ValueError(f"VOXPOP_SECRET_KEY must be set to a random value when VOXPOP_ENV={self.env}")
         return self
 
     @property
