@@ -161,7 +161,9 @@ def test_north_region_late_deliveries_lower_nps_after_the_change(full: DemoData)
     was_late = [r for r in surveys if late[str(r.attributes["order_id"])].attributes["late"]]
     assert nps(r.nps for r in surveys) - nps(r.nps for r in was_late) > 40
     comments = [r.text for r in was_late if r.text and r.language == "en"]
-    lateness = re.compile(r"late|slow|wait|took|days to deliver|after the date|came and went|for delivery for", re.I)
+    lateness = re.compile(
+        r"late|slow|wait|took|days to deliver|after the date|came and went|for delivery for", re.I
+    )
     assert sum(bool(lateness.search(text)) for text in comments) > 0.7 * len(comments)
 
 
@@ -222,7 +224,9 @@ POSITIVE = re.compile(
 
 def test_text_sentiment_follows_the_score(full: DemoData) -> None:
     def share(words: re.Pattern[str], low: int, high: int) -> float:
-        texts = [r.text for r in full.feedback if r.text and r.language == "en" and low <= (r.nps or -1) <= high]
+        texts = [
+            r.text for r in full.feedback if r.text and r.language == "en" and low <= (r.nps or -1) <= high
+        ]
         return sum(bool(words.search(t)) for t in texts) / len(texts)
 
     assert share(NEGATIVE, 0, 6) > 0.6 > 0.3 > share(NEGATIVE, 9, 10)

@@ -253,7 +253,9 @@ def test_customers_and_events_files_are_imported_and_linked(session: Session, tm
 def test_a_ten_megabyte_field_in_a_file_rejects_that_row_only(session: Session, tmp_path: Path) -> None:
     workspace_id = make_workspace(session)
     huge = "x" * (10 * 1024 * 1024)
-    path = write(tmp_path, "huge.csv", HEADER + f"1,2025-01-02,a@x.com,email,9,{huge}\n2,2025-01-02,b@x.com,web,4,ok\n")
+    path = write(
+        tmp_path, "huge.csv", HEADER + f"1,2025-01-02,a@x.com,email,9,{huge}\n2,2025-01-02,b@x.com,web,4,ok\n"
+    )
     record, rejections = run_import(session, workspace_id, path)
     assert (record.rows_created, record.rows_rejected) == (1, 1)
     assert rejections[0].field == "comment (text)"

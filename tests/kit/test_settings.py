@@ -10,7 +10,9 @@ from pydantic import ValidationError
 from voxpop.kit.settings import Settings
 
 
-def test_environment_variables_win_over_the_toml_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_variables_win_over_the_toml_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = tmp_path / "voxpop.toml"
     config.write_text('min_n = 50\nmax_batch_items = 200\ndatabase_url = "sqlite:////tmp/from-toml.db"\n')
     monkeypatch.setenv("VOXPOP_CONFIG_FILE", str(config))

@@ -11,8 +11,8 @@ import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
-from functools import cache
 from datetime import timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
