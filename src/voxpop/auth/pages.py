@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from voxpop.auth import service
+from voxpop.kit import clock
 from voxpop.kit.errors import Unauthorized
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageDep, check_csrf, render
@@ -35,12 +37,16 @@ def login(
         return render(request, "auth/login.html", status_code=401, error=error.message, email=email)
     request.session.clear()
     request.session["user_id"] = str(user.id)
+    request.session["issued_at"] = clock.now().timestamp()
     return RedirectResponse("/", status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+def logout(request: Request, session: SessionDep, csrf_token: Annotated[str, Form()] = "") -> Response:
     check_csrf(request, csrf_token)
+    if user_id := request.session.get("user_id"):
+        service.end_sessions(session, uuid.UUID(user_id))
+        session.commit()
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

@@ -105,6 +105,17 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
+def end_sessions(session: Session, user_id: uuid.UUID) -> None:
+    """Sign the user out everywhere: sessions issued before now stop working, even copied cookies."""
+    user = repository.user_by_id(session, user_id)
+    if user is not None:
+        user.sessions_valid_after = clock.now()
+
+
+def session_is_current(user: User, issued_at: float) -> bool:
+    return user.sessions_valid_after is None or issued_at >= user.sessions_valid_after.timestamp()
+
+
 def get_user(session: Session, user_id: uuid.UUID) -> User | None:
     return repository.user_by_id(session, user_id)
 

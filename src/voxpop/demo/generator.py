@@ -365,7 +365,9 @@ class _Voices:
         text = verbatims.write(words, language, style, tone, mentions, facts)
         if spec.kind not in ("review", "support_ticket"):
             return None, text
-        title = verbatims.title(words, language, tone, mentions[0], facts)
+        title = verbatims.title(
+            words, language, tone, mentions[0], facts, subject=spec.kind == "support_ticket"
+        )
         return title, None if spec.kind == "review" and words.random() < 0.07 else text
 
     def _mentions(self, occasion: _Occasion, tone: str) -> list[Mention]:

@@ -237,6 +237,8 @@ Love it | Great buy | Really pleased | Exactly what we wanted | Brilliant servic
 Okay, not great | Mixed bag | Good but not perfect | Decent | Average experience
 [title-]
 Very disappointed | Avoid | Not as described | Poor experience | Never again | Let down
+[subject]
+Problem with my order | Complaint | Question about my account | Please help
 [title:delivery+]
 Fast delivery | Arrived early | Quick and easy
 [title:delivery-]
@@ -382,6 +384,8 @@ Me encanta | Muy buena compra | Todo perfecto
 Regular | Bien, pero mejorable
 [title-]
 Muy decepcionado | No lo recomiendo | Fatal
+[subject]
+Problema con mi pedido | Reclamación | Consulta sobre mi cuenta
 """
 
 GERMAN = """
@@ -507,4 +511,6 @@ Top | Sehr gut | Gerne wieder
 Ganz okay | Geht so
 [title-]
 Enttäuschend | Nicht zu empfehlen | Mangelhaft
+[subject]
+Problem mit meiner Bestellung | Reklamation | Frage zu meinem Konto
 """

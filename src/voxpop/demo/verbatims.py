@@ -69,10 +69,13 @@ def write(
     return _AN.sub(r"\1n ", text) if language == "en" else text
 
 
-def title(rng: random.Random, language: str, tone: str, mention: Mention, facts: Facts) -> str:
-    """A headline such as a review title or a ticket subject."""
+def title(
+    rng: random.Random, language: str, tone: str, mention: Mention, facts: Facts, subject: bool = False
+) -> str:
+    """A review title, or with `subject` a ticket's subject line."""
     grammar = GRAMMARS[language]
-    options = grammar.get(f"title:{mention.aspect}{_sign(mention.positive)}") or grammar[f"title{tone}"]
+    options = grammar.get(f"title:{mention.aspect}{_sign(mention.positive)}")
+    options = options or grammar["subject" if subject else f"title{tone}"]
     return _sentence_case(rng.choice(options).format_map(_words(rng, grammar, language, facts)))
 
 

@@ -15,9 +15,7 @@ from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
 
 KEY = ("workspace_id", "source", "external_id")
-# Keys looked up per query: one query per import chunk. PostgreSQL plans this look-up from the table's
-# statistics, which lag behind a table that an import is filling; until they catch up it reads every row of
-# the workspace and source per query, so fewer, bigger queries cost far less (SQLite allows 250,000 parameters
+# Keys looked up per query: one query per import chunk rather than ten (SQLite allows 250,000 parameters
 # in our build, PostgreSQL 65,535).
 LOOKUP_CHUNK = 5000
 NEVER_UPDATED = {"id", "created_at", *KEY}

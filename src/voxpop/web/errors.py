@@ -36,12 +36,24 @@ def _request_problems(errors: list[Any]) -> list[Problem]:
     return problems
 
 
+def error_page(request: Request, status: int, message: str) -> Response:
+    from voxpop.web.pages import templates
+
+    return templates.TemplateResponse(
+        request, "error.html", {"status": status, "message": message, "page": None}, status_code=status
+    )
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
-        if not request.url.path.startswith("/api") and error.status == 401:
+        if request.url.path.startswith("/api"):
+            return JSONResponse(
+                error_body(error.code, error.message, error.problems), status_code=error.status
+            )
+        if error.status == 401:
             return RedirectResponse("/login", status_code=303)
-        return JSONResponse(error_body(error.code, error.message, error.problems), status_code=error.status)
+        return error_page(request, error.status, error.message)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> Response:
@@ -50,7 +62,9 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body("invalid", message, problems), status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(_request: Request, error: HTTPException) -> Response:
+    async def _http_error(request: Request, error: HTTPException) -> Response:
+        if not request.url.path.startswith("/api") and error.status_code in (404, 405):
+            return error_page(request, error.status_code, "there is no such page")
         if error.status_code == 400 and error.detail == UNPARSEABLE_BODY:
             problem = Problem("the body is not valid JSON: it could not be read as UTF-8 text")
             return JSONResponse(

@@ -53,7 +53,9 @@ class PageContext:
 def page_context(request: Request, session: SessionDep) -> PageContext:
     user_id = request.session.get("user_id")
     user = auth_service.get_user(session, uuid.UUID(user_id)) if user_id else None
-    if user is None or not user.is_active:
+    issued_at = float(request.session.get("issued_at", 0))
+    if user is None or not user.is_active or not auth_service.session_is_current(user, issued_at):
+        request.session.pop("user_id", None)
         raise Unauthorized("sign in first")
     memberships = auth_service.memberships_of(session, user.id)
     if not memberships:

@@ -50,6 +50,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("password_hash", sa.String(length=200), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
+        sa.Column("sessions_valid_after", voxpop.kit.db.UTCDateTime(), nullable=True),
         sa.Column("created_at", voxpop.kit.db.UTCDateTime(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
