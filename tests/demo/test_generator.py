@@ -3,7 +3,9 @@ docs/demo.md clearly enough for analytics to find them."""
 
 from __future__ import annotations
 
+import itertools
 import math
+import random
 import re
 import statistics
 from collections.abc import Callable, Iterable
@@ -16,8 +18,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from voxpop.customer.models import Customer
+from voxpop.demo import verbatims
 from voxpop.demo.generator import PLANTED_EFFECTS, DemoData, generate, month_start
 from voxpop.demo.service import load
+from voxpop.demo.verbatims import Facts, Mention
 from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.journey.schemas import EventIn
@@ -104,20 +108,13 @@ def test_volumes_meet_the_demo_promise(full: DemoData) -> None:
     assert full.start == datetime(2023, 12, 1, tzinfo=UTC)
     kinds = {record.kind for record in full.feedback}
     assert kinds == {"survey_response", "review", "support_ticket", "chat", "social_post", "call_transcript"}
-    assert {"email", "web", "app", "phone", "chat", "social", "review_site"} == {
-        r.channel for r in full.feedback
-    }
+    channels = {record.channel for record in full.feedback}
+    assert channels == {"email", "web", "app", "phone", "chat", "social", "review_site"}
     months = {(at(r).year, at(r).month) for r in full.feedback}
     assert len(months) == 18
     types = {event.type for event in full.events}
-    assert {
-        "order_placed",
-        "order_delivered",
-        "ticket_opened",
-        "ticket_closed",
-        "plan_changed",
-        "app_session",
-    } <= types
+    assert {"order_placed", "order_delivered", "ticket_opened", "ticket_closed", "plan_changed"} <= types
+    assert {"app_session", "plan_price_changed", "account_created", "account_closed"} <= types
     assert len(full.events) > 50000
 
 
@@ -128,9 +125,8 @@ def test_every_record_passes_validation(small: DemoData) -> None:
     for event in small.events:
         assert EventIn.model_validate(event.model_dump()) == event
         assert event.lifecycle_stage and event.touchpoint and event.source and event.external_id
-    keys = [(r.source, r.external_id) for r in small.feedback] + [
-        (e.source, e.external_id) for e in small.events
-    ]
+    keys = [(r.source, r.external_id) for r in small.feedback]
+    keys += [(e.source, e.external_id) for e in small.events]
     assert len(keys) == len(set(keys))
 
 
@@ -262,6 +258,19 @@ def test_text_sentiment_follows_the_score(full: DemoData) -> None:
 
     assert share(NEGATIVE, 0, 6) > 0.6 > 0.3 > share(NEGATIVE, 9, 10)
     assert share(POSITIVE, 9, 10) > 0.6 > 0.3 > share(POSITIVE, 0, 6)
+
+
+def test_every_language_can_say_everything() -> None:
+    rng, facts = random.Random(1), Facts(first_name="Ana", contacts=3)
+    for language, grammar in verbatims.GRAMMARS.items():
+        sections = [a + s for a in verbatims.ASPECTS for s in "+-"] + ["overdue-", "price_rise-"]
+        assert all(grammar.get(section) for section in sections), language
+        words = verbatims.slots(rng, language, facts)
+        assert all(fragment.format_map(words) for fragments in grammar.values() for fragment in fragments)
+        for style, tone in itertools.product(verbatims.STYLES, "+~-"):
+            mentions = [Mention("delivery", False), Mention("courier", True)]
+            assert verbatims.write(rng, language, style, tone, mentions, facts)
+            assert verbatims.title(rng, language, tone, mentions[0], facts, subject=style == "ticket")
 
 
 def test_planted_effects_are_documented() -> None:

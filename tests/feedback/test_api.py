@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -187,3 +189,18 @@ def test_kinds_and_lifecycle_stages_accept_common_spellings_and_refuse_others(
     assert (record["kind"], record["lifecycle_stage"]) == ("support_ticket", "onboarding")
     bad = post(http, tenant, "/api/v1/feedback", feedback(kind="carrier pigeon"))
     assert "is not a feedback kind; use one of:" in bad.json()["error"]["problems"][0]["reason"]
+
+
+def test_a_streamed_body_over_the_limit_is_cut_off_with_413(http: httpx.Client, session: Session) -> None:
+    tenant = make_tenant(session)
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"items": ['
+        for _ in range(17):
+            yield b" " * (1024 * 1024)
+        yield b"]}"
+
+    headers = {**tenant.headers(), "content-type": "application/json"}
+    reply = http.post("/api/v1/feedback/batch", content=chunks(), headers=headers)
+    assert reply.status_code == 413
+    assert "larger than the limit" in reply.json()["error"]["message"]

@@ -63,7 +63,7 @@ def write(
 ) -> str:
     """A text in `language` and `style` (one of STYLES) about `mentions`; `tone` is "+", "~" or "-"."""
     grammar = GRAMMARS[language]
-    words = _words(rng, grammar, language, facts)
+    words = slots(rng, language, facts)
     body = _body(rng, grammar, mentions, words)
     text = _sentence_case(_FRAMES[style](rng, grammar, tone, body, words))
     return _AN.sub(r"\1n ", text) if language == "en" else text
@@ -76,18 +76,19 @@ def title(
     grammar = GRAMMARS[language]
     options = grammar.get(f"title:{mention.aspect}{_sign(mention.positive)}")
     options = options or grammar["subject" if subject else f"title{tone}"]
-    return _sentence_case(rng.choice(options).format_map(_words(rng, grammar, language, facts)))
+    return _sentence_case(rng.choice(options).format_map(slots(rng, language, facts)))
 
 
 def _sign(positive: bool) -> str:
     return "+" if positive else "-"
 
 
-def _words(rng: random.Random, grammar: Grammar, language: str, facts: Facts) -> Words:
+def slots(rng: random.Random, language: str, facts: Facts) -> Words:
     """Every slot a fragment may use, from the facts where known and made up where not.
 
     `days` is an on-time delivery time and `took` a late one, so that both read true for a real order.
     """
+    grammar = GRAMMARS[language]
     product = facts.product or rng.choice(CATALOGUE)
     promised = facts.promised_days or rng.choice((2, 3, 5))
     actual = facts.delivery_days
@@ -230,4 +231,3 @@ GRAMMARS = {
     "es": _sections(fragments.SPANISH),
     "de": _sections(fragments.GERMAN),
 }
-LANGUAGES = tuple(GRAMMARS)
