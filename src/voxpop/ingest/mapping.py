@@ -229,7 +229,7 @@ def apply(mapping: Mapping, values: dict[str, Any], number: int) -> tuple[dict[s
     problems: list[Problem] = []
     for slot in _plan(mapping, tuple(values)):
         value = values[slot.column]
-        if value is None or (isinstance(value, str) and (not value or value.isspace())):
+        if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if slot.is_date and mapping.date_format and isinstance(value, str):
             try:
@@ -238,11 +238,7 @@ def apply(mapping: Mapping, values: dict[str, Any], number: int) -> tuple[dict[s
                 reason = f"{value!r} does not match the date format {mapping.date_format!r}"
                 problems.append(Problem(reason, field=slot.column, row=number))
                 continue
-        node = _node(record, slot.parents) if slot.parents else record
-        if isinstance(value, dict):
-            _put(node, slot.leaf, value)
-        else:
-            node[slot.leaf] = value
+        _put(_node(record, slot.parents), slot.leaf, value)
     for target, value in mapping.defaults.items():
         parents, leaf = _path(target)
         _node(record, parents).setdefault(leaf, value)

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from voxpop.auth import service as auth_service
@@ -29,15 +30,17 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def _api_key_from(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip()
-    return request.headers.get("x-api-key")
+bearer_scheme = HTTPBearer(auto_error=False, description="An API key (`voxpop apikey create`) as bearer token")
+header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same API key, as a header")
 
 
-def api_principal(request: Request, session: SessionDep) -> Principal:
-    secret = _api_key_from(request)
+def api_principal(
+    request: Request,
+    session: SessionDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    header: Annotated[str | None, Depends(header_scheme)],
+) -> Principal:
+    secret = bearer.credentials if bearer else header
     if not secret:
         raise Unauthorized("send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'")
     principal = auth_service.principal_for_key(session, secret)
