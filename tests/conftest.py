@@ -106,6 +106,28 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
     get_settings.cache_clear()
 
 
+@pytest.fixture
+def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """Another, empty database of the backend under test (no tables), dropped afterwards."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    from voxpop.kit.db import engine_for
+
+    name = f"voxpop_fresh_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = database_url.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        yield url
+    finally:
+        engine_for(url).dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def engine(settings_env: None, database_url: str) -> Engine:
     from voxpop.kit.db import engine_for

@@ -8,12 +8,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from voxpop import migrations
@@ -41,26 +40,10 @@ def broker() -> str:
 
 
 @pytest.fixture
-def worker_database(database_url: str, tmp_path: Path) -> Iterator[Engine]:
+def worker_database(fresh_database_url: str) -> Engine:
     """A database of its own, so the test server's in-process runner cannot take the worker's jobs."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'worker.db'}"
-        migrations.upgrade(url)
-        yield engine_for(url)
-        return
-    name = f"voxpop_worker_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = database_url.rsplit("/", 1)[0] + f"/{name}"
-    migrations.upgrade(url)
-    try:
-        yield engine_for(url)
-    finally:
-        engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    migrations.upgrade(fresh_database_url)
+    return engine_for(fresh_database_url)
 
 
 def start_worker(engine: Engine, broker: str, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -101,6 +84,16 @@ def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 60) -> Job:
     raise AssertionError(f"job {job_id} was not done after {seconds} s")
 
 
+def assert_run_by_a_worker(engine: Engine, broker: str, tmp_path: Path, job_id: uuid.UUID) -> None:
+    worker = start_worker(engine, broker, tmp_path)
+    try:
+        record = wait_for_job(engine, job_id)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert record.ran_by is not None and record.ran_by.endswith(f":{worker.pid}")
+
+
 def test_a_worker_process_woken_through_redis_runs_the_job(
     worker_database: Engine, broker: str, tmp_path: Path
 ) -> None:
@@ -109,23 +102,11 @@ def test_a_worker_process_woken_through_redis_runs_the_job(
         job_id = queue_import(worker_database, tmp_path, "woken")
     finally:
         job_queue.set_waker(None)
-    worker = start_worker(worker_database, broker, tmp_path)
-    try:
-        record = wait_for_job(worker_database, job_id)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    assert record.ran_by is not None and record.ran_by.endswith(f":{worker.pid}")
+    assert_run_by_a_worker(worker_database, broker, tmp_path, job_id)
 
 
 def test_a_job_whose_broker_message_was_lost_is_still_run(
     worker_database: Engine, broker: str, tmp_path: Path
 ) -> None:
     job_id = queue_import(worker_database, tmp_path, "unannounced")
-    worker = start_worker(worker_database, broker, tmp_path)
-    try:
-        record = wait_for_job(worker_database, job_id)
-    finally:
-        worker.terminate()
-        worker.wait(timeout=30)
-    assert record.ran_by is not None and record.ran_by.endswith(f":{worker.pid}")
+    assert_run_by_a_worker(worker_database, broker, tmp_path, job_id)

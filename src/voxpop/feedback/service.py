@@ -66,8 +66,7 @@ def _row(
 
 
 def duplicate_keys(items: Sequence[FeedbackIn], default_source: str = "api") -> list[tuple[int, int]]:
-    keys = [(i.source or default_source, i.external_id) if i.external_id else None for i in items]
-    return records.duplicate_keys(keys)
+    return records.duplicate_keys(items, default_source)
 
 
 def get(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> FeedbackOut:

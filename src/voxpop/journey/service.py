@@ -52,8 +52,7 @@ def _row(
 
 
 def duplicate_keys(items: Sequence[EventIn], default_source: str = "api") -> list[tuple[int, int]]:
-    keys = [(i.source or default_source, i.external_id) if i.external_id else None for i in items]
-    return records.duplicate_keys(keys)
+    return records.duplicate_keys(items, default_source)
 
 
 def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[EventOut]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from typing import Literal
+from collections.abc import Sequence
+from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
@@ -48,13 +49,19 @@ class BatchResult(BaseModel):
         return cls(created=created, updated=len(results) - created, items=results)
 
 
-def duplicate_keys(keys: list[tuple[str, str] | None]) -> list[tuple[int, int]]:
+class Keyed(Protocol):
+    source: str | None
+    external_id: str | None
+
+
+def duplicate_keys(items: Sequence[Keyed], default_source: str = "api") -> list[tuple[int, int]]:
     """Pairs (first index, repeated index) of items in one request that share source and external id."""
     seen: dict[tuple[str, str], int] = {}
     pairs = []
-    for index, key in enumerate(keys):
-        if key is None:
+    for index, item in enumerate(items):
+        if item.external_id is None:
             continue
+        key = (item.source or default_source, item.external_id)
         if key in seen:
             pairs.append((seen[key], index))
         seen.setdefault(key, index)
