@@ -30,7 +30,9 @@ def get_session(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-bearer_scheme = HTTPBearer(auto_error=False, description="An API key (`voxpop apikey create`) as bearer token")
+bearer_scheme = HTTPBearer(
+    auto_error=False, description="An API key (`voxpop apikey create`) as bearer token"
+)
 header_scheme = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same API key, as a header")
 
 
