@@ -11,7 +11,7 @@ import typer
 
 from voxpop import migrations
 from voxpop.auth import service as auth_service
-from voxpop.cli import imports, runtime
+from voxpop.cli import imports, metrics, runtime
 from voxpop.cli.output import console, emit_json, reports_errors
 from voxpop.customer import service as customer_service
 from voxpop.kit.db import session_scope
@@ -31,6 +31,7 @@ app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(customer_app, name="customer")
 app.command(name="import")(imports.import_file)
+app.command()(metrics.metrics)
 app.command()(runtime.serve)
 app.command()(runtime.worker)
 app.command()(runtime.demo)

@@ -1,62 +1,100 @@
-"""Aggregate queries behind the overview: one pass per question, computed by the database."""
+"""Aggregate queries: each figure's counts and sums, computed by the database, per group."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from voxpop.customer.models import Customer
 from voxpop.feedback.models import Feedback
+from voxpop.insight.fields import Field
 
 
-def _count_if(condition: ColumnElement[bool]) -> Any:
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def score_sums(session: Session, workspace_id: uuid.UUID) -> dict[str, Any]:
-    f = Feedback
-    row = session.execute(
-        select(
-            func.count(f.nps).label("nps_n"),
-            _count_if(f.nps >= 9).label("promoters"),
-            _count_if(f.nps <= 6).label("detractors"),
-            func.count(f.csat).label("csat_n"),
-            _count_if(f.csat >= 4).label("csat_satisfied"),
-            func.count(f.ces).label("ces_n"),
-            func.coalesce(func.sum(f.ces), 0).label("ces_sum"),
-            func.coalesce(func.sum(f.ces * f.ces), 0).label("ces_squares"),
-            _count_if(f.ces >= 5).label("ces_agree"),
-            func.count(f.rating).label("rating_n"),
-            func.coalesce(func.sum(f.rating), 0).label("rating_sum"),
-            func.coalesce(func.sum(f.rating * f.rating), 0).label("rating_squares"),
-        ).where(f.workspace_id == workspace_id)
-    ).one()
-    return dict(row._mapping)
+def _sum(column: Any) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(column), 0)
 
 
-def counts_by_channel(session: Session, workspace_id: uuid.UUID) -> list[tuple[str, int]]:
-    rows = session.execute(
-        select(Feedback.channel, func.count())
-        .where(Feedback.workspace_id == workspace_id)
-        .group_by(Feedback.channel)
-        .order_by(func.count().desc())
-    )
-    return [(channel, int(n)) for channel, n in rows]
+def _rating_star(star: int) -> ColumnElement[bool]:
+    return (Feedback.rating >= star - 0.5) & (Feedback.rating < star + 0.5)
 
 
-def counts_by_month(session: Session, workspace_id: uuid.UUID) -> list[tuple[str, int]]:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        month = func.to_char(func.date_trunc("month", Feedback.received_at), "YYYY-MM")
-    else:
-        month = func.strftime("%Y-%m", Feedback.received_at)
-    rows = session.execute(
-        select(month.label("month"), func.count())
-        .where(Feedback.workspace_id == workspace_id)
-        .group_by("month")
-        .order_by("month")
-    )
-    return [(str(m), int(n)) for m, n in rows]
+METRIC_SCORE: dict[str, Any] = {
+    "nps": Feedback.nps,
+    "csat": Feedback.csat,
+    "ces": Feedback.ces,
+    "rating": Feedback.rating,
+}
+METRIC_SUMS: dict[str, dict[str, ColumnElement[Any]]] = {
+    "nps": {
+        "n": func.count(Feedback.nps),
+        "promoters": _count_if(Feedback.nps >= 9),
+        "detractors": _count_if(Feedback.nps <= 6),
+    },
+    "csat": {"n": func.count(Feedback.csat), "satisfied": _count_if(Feedback.csat >= 4)},
+    "ces": {
+        "n": func.count(Feedback.ces),
+        "total": _sum(Feedback.ces),
+        "squares": _sum(Feedback.ces * Feedback.ces),
+        "agree": _count_if(Feedback.ces >= 5),
+    },
+    "rating": {
+        "n": func.count(Feedback.rating),
+        "total": _sum(Feedback.rating),
+        "squares": _sum(Feedback.rating * Feedback.rating),
+        **{f"stars_{k}": _count_if(_rating_star(k)) for k in range(1, 6)},
+    },
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which records a figure covers: the workspace, filters on fields, a time window and a text search."""
+
+    workspace_id: uuid.UUID
+    filters: tuple[tuple[Field, str], ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    text: str | None = None
+
+
+def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any]:
+    query = query.where(Feedback.workspace_id == scope.workspace_id)
+    if any(f.needs_customer for f in fields) or any(f.needs_customer for f, _ in scope.filters):
+        query = query.outerjoin(Customer, Customer.id == Feedback.customer_id)
+    for filter_field, value in scope.filters:
+        query = query.where(filter_field.expression == value)
+    if scope.since is not None:
+        query = query.where(Feedback.received_at >= scope.since)
+    if scope.until is not None:
+        query = query.where(Feedback.received_at < scope.until)
+    if scope.text:
+        query = query.where(Feedback.text.icontains(scope.text, autoescape=True))
+    return query
+
+
+def metric_sums(session: Session, metric: str, scope: Scope, group_by: list[Field]) -> list[dict[str, Any]]:
+    """One row per group: the group's keys (g0, g1, …) and the sums the metric's definition needs."""
+    keys = [f.expression.label(f"g{i}") for i, f in enumerate(group_by)]
+    sums = [column.label(name) for name, column in METRIC_SUMS[metric].items()]
+    query = _scoped(select(*keys, *sums), scope, group_by).where(METRIC_SCORE[metric].is_not(None))
+    if keys:
+        labels = [key.name for key in keys]
+        query = query.group_by(*labels)
+        query = query.order_by(*labels)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def counts_by(session: Session, scope: Scope, group: Field) -> list[tuple[str | None, int]]:
+    key = group.expression.label("g0")
+    query = _scoped(select(key, func.count().label("n")), scope, [group]).group_by("g0")
+    return [(row.g0, int(row.n)) for row in session.execute(query.order_by("g0"))]

@@ -1,40 +1,121 @@
-"""The overview: volumes by channel and month, and the headline scores, each with n and an interval."""
+"""Figures for any slice of the feedback: one implementation of each metric, used by the API, the pages and
+the command line alike. Each figure carries its n, a 95 % interval and whether n reaches the minimum."""
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from voxpop.insight import metrics, repository
+from voxpop.insight.fields import Field
+from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import Estimate
+from voxpop.insight.repository import Scope
+from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.settings import get_settings
+
+METRICS = ("nps", "csat", "ces", "rating")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One group's figure: its keys (field → value), the estimate, and what else the definition reports."""
+
+    keys: dict[str, str | None]
+    estimate: Estimate
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SliceQuery:
+    metric: str
+    by: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+
+
+def _estimate(metric: str, sums: dict[str, Any], min_n: int) -> tuple[Estimate, dict[str, Any]]:
+    n = int(sums["n"])
+    if metric == "nps":
+        return metrics.nps(int(sums["promoters"]), int(sums["detractors"]), n, min_n), {}
+    if metric == "csat":
+        return metrics.csat(int(sums["satisfied"]), n, min_n), {}
+    mean = metrics.mean_t(float(sums["total"]), float(sums["squares"]), n, min_n)
+    if metric == "ces":
+        return mean, {"agreeing": metrics.wilson_share(int(sums["agree"]), n, min_n)}
+    return mean, {"distribution": {star: int(sums[f"stars_{star}"]) for star in range(1, 6)}}
+
+
+def _scope(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> tuple[Scope, list[Field]]:
+    dialect = session.get_bind().dialect.name
+    if query.metric not in METRICS:
+        raise Invalid(
+            f"unknown metric {query.metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
+        )
+    if query.since and query.until and query.since > query.until:
+        raise Invalid("the period is empty", [Problem("--since must not be after --until", field="since")])
+    scope = Scope(
+        workspace_id=workspace_id,
+        filters=tuple((field_named(name, dialect), value) for name, value in query.where),
+        since=_start_of(query.since),
+        until=_start_of(query.until + timedelta(days=1)) if query.until else None,
+        text=query.text,
+    )
+    return scope, [field_named(name, dialect) for name in query.by]
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), UTC) if day else None
+
+
+def figures(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> list[Figure]:
+    """The metric for every group of the slice (one figure overall when `by` is empty)."""
+    scope, group_by = _scope(session, workspace_id, query)
+    min_n = get_settings().min_n
+    rows = repository.metric_sums(session, query.metric, scope, group_by)
+    result = []
+    for row in rows:
+        keys = {name: _key(row[f"g{i}"]) for i, name in enumerate(query.by)}
+        estimate, details = _estimate(query.metric, row, min_n)
+        result.append(Figure(keys, estimate, details))
+    return result
+
+
+def _key(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def headline(session: Session, workspace_id: uuid.UUID, metric: str) -> Figure:
+    (figure,) = figures(session, workspace_id, SliceQuery(metric=metric))
+    return figure
 
 
 @dataclass(frozen=True)
 class Overview:
     total: int
-    nps: Estimate
-    csat: Estimate
-    ces: Estimate
-    ces_agree: Estimate
-    rating: Estimate
+    scores: dict[str, Figure]
     by_channel: list[tuple[str, int]]
     by_month: list[tuple[str, int]]
 
 
 def overview(session: Session, workspace_id: uuid.UUID) -> Overview:
-    min_n = get_settings().min_n
-    s = repository.score_sums(session, workspace_id)
-    by_channel = repository.counts_by_channel(session, workspace_id)
+    """Volumes by channel and month, and the headline NPS, CSAT %, CES and star rating."""
+    dialect = session.get_bind().dialect.name
+    scope = Scope(workspace_id=workspace_id)
+    by_channel = [
+        (str(k), n) for k, n in repository.counts_by(session, scope, field_named("channel", dialect))
+    ]
+    by_channel.sort(key=lambda pair: -pair[1])
+    by_month = [(str(k), n) for k, n in repository.counts_by(session, scope, field_named("month", dialect))]
     return Overview(
         total=sum(n for _, n in by_channel),
-        nps=metrics.nps(int(s["promoters"]), int(s["detractors"]), int(s["nps_n"]), min_n),
-        csat=metrics.csat(int(s["csat_satisfied"]), int(s["csat_n"]), min_n),
-        ces=metrics.mean_t(float(s["ces_sum"]), float(s["ces_squares"]), int(s["ces_n"]), min_n),
-        ces_agree=metrics.wilson_share(int(s["ces_agree"]), int(s["ces_n"]), min_n),
-        rating=metrics.mean_t(float(s["rating_sum"]), float(s["rating_squares"]), int(s["rating_n"]), min_n),
+        scores={metric: headline(session, workspace_id, metric) for metric in METRICS},
         by_channel=by_channel,
-        by_month=repository.counts_by_month(session, workspace_id),
+        by_month=by_month,
     )
