@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from voxpop.insight import service
-from voxpop.insight.schemas import FigureOut
+from voxpop.insight import changes, service
+from voxpop.insight.schemas import ChangeOut, FigureOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.web.deps import Reader, SessionDep
@@ -56,3 +56,57 @@ def get_metrics(
         metric=metric, by=tuple(by), where=parse_where(where), since=since, until=until, text=text
     )
     return [FigureOut.of(figure) for figure in service.figures(session, caller.workspace_id, query)]
+
+
+@router.get("/changes/period")
+def get_period_change(
+    session: SessionDep, caller: Reader, metric: str, period: str = "month", as_of: date | None = None
+) -> dict[str, Any]:
+    """The last complete period (week, month, quarter) against the one before: the test, its p-value, at 5 %."""
+    current, previous, change = changes.period_over_period(
+        session, caller.workspace_id, metric, period, as_of
+    )
+    return {
+        "current": WindowOut.of(current),
+        "previous": WindowOut.of(previous),
+        "change": ChangeOut.of(change),
+    }
+
+
+@router.get("/changes/segments")
+def get_segment_changes(
+    session: SessionDep,
+    caller: Reader,
+    metric: str,
+    field: str,
+    since: date,
+    until: date,
+    alpha: float = 0.05,
+) -> list[ChangeOut]:
+    """Each value of a field against the rest in a period; Benjamini–Hochberg across the values."""
+    window = changes.Window(since, until + timedelta(days=1))
+    return [
+        ChangeOut.of(c)
+        for c in changes.segments_against_rest(session, caller.workspace_id, metric, field, window, alpha)
+    ]
+
+
+@router.get("/changes/movements")
+def get_movements(
+    session: SessionDep,
+    caller: Reader,
+    metric: str,
+    fields: Annotated[list[str], Query(description="Fields whose segments to scan")] = ["channel"],  # noqa: B006
+    period: str = "month",
+    as_of: date | None = None,
+    alpha: float = 0.05,
+) -> dict[str, Any]:
+    """Every segment's last complete period against the one before, significant movements first (BH at `alpha`)."""
+    current, previous, found = changes.movements(
+        session, caller.workspace_id, metric, fields, period, as_of, alpha
+    )
+    return {
+        "current": WindowOut.of(current),
+        "previous": WindowOut.of(previous),
+        "movements": [ChangeOut.of(c) for c in found],
+    }

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
+from voxpop.insight.changes import Change, Window
 from voxpop.insight.metrics import Estimate
 from voxpop.insight.service import Figure
 
@@ -44,3 +46,47 @@ class FigureOut(BaseModel):
             for name, value in figure.details.items()
         }
         return cls(keys=figure.keys, **EstimateOut.of(figure.estimate).model_dump(), details=details)
+
+
+class WindowOut(BaseModel):
+    start: str
+    end: str
+
+    @classmethod
+    def of(cls, window: Window) -> WindowOut:
+        """`end` is the last day inside the window."""
+        return cls(start=window.start.isoformat(), end=(window.end - timedelta(days=1)).isoformat())
+
+
+class ChangeOut(BaseModel):
+    """Group a against group b (a segment and the rest, or a period and the one before): the difference in
+    the metric's units with its 95 % interval, the test, its p-value, and the BH-adjusted q where many were tested."""
+
+    keys: dict[str, str | None]
+    a: EstimateOut
+    b: EstimateOut
+    difference: float | None
+    low: float | None
+    high: float | None
+    test: str
+    statistic: float | None
+    p_value: float | None
+    q_value: float | None
+    significant: bool
+
+    @classmethod
+    def of(cls, change: Change) -> ChangeOut:
+        c = change.comparison
+        return cls(
+            keys=change.keys,
+            a=EstimateOut.of(c.a),
+            b=EstimateOut.of(c.b),
+            difference=c.difference,
+            low=c.low,
+            high=c.high,
+            test=c.test,
+            statistic=c.statistic,
+            p_value=c.p_value,
+            q_value=change.q_value,
+            significant=change.significant,
+        )
