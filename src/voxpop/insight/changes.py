@@ -77,16 +77,30 @@ def _sums(session: Session, metric: str, scope: Scope, by: list[str]) -> list[di
     return repository.metric_sums(session, metric, scope, [field_named(name, dialect) for name in by])
 
 
+def compare_windows(
+    session: Session,
+    workspace_id: uuid.UUID,
+    metric: str,
+    current: Window,
+    previous: Window,
+    where: tuple[tuple[str, str], ...] = (),
+) -> Change:
+    """One window of time against another, over the records matching `where` (FIELD=VALUE pairs)."""
+    _check(metric)
+    dialect = session.get_bind().dialect.name
+    filters = tuple((field_named(name, dialect), value) for name, value in where)
+    (now_sums,) = _sums(session, metric, current.scope(workspace_id, filters), [])
+    (then_sums,) = _sums(session, metric, previous.scope(workspace_id, filters), [])
+    comparison = compare(metric, now_sums, then_sums, get_settings().min_n)
+    return Change(dict(where), comparison, None, comparison.significant())
+
+
 def period_over_period(
     session: Session, workspace_id: uuid.UUID, metric: str, period: str = "month", as_of: date | None = None
 ) -> tuple[Window, Window, Change]:
     """The last complete period against the one before it, over all records."""
-    _check(metric)
     current, previous = last_complete_periods(period, as_of)
-    (now_sums,) = _sums(session, metric, current.scope(workspace_id), [])
-    (then_sums,) = _sums(session, metric, previous.scope(workspace_id), [])
-    comparison = compare(metric, now_sums, then_sums, get_settings().min_n)
-    return current, previous, Change({}, comparison, None, comparison.significant())
+    return current, previous, compare_windows(session, workspace_id, metric, current, previous)
 
 
 def segments_against_rest(
