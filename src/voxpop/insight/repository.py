@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from voxpop.customer.models import Customer
 from voxpop.feedback.models import Feedback
 from voxpop.insight.fields import Field
+from voxpop.journey.models import JourneyEvent
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -98,3 +99,40 @@ def counts_by(session: Session, scope: Scope, group: Field) -> list[tuple[str | 
     key = group.expression.label("g0")
     query = _scoped(select(key, func.count().label("n")), scope, [group]).group_by("g0")
     return [(row.g0, int(row.n)) for row in session.execute(query.order_by("g0"))]
+
+
+def precursor_counts(
+    session: Session, workspace_id: uuid.UUID, days: int, by: str
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """For each event type (or touchpoint): how many detractor and promoter answers it preceded, the same
+    customer, within `days` before the answer; and how many detractor and promoter answers there are."""
+    if session.get_bind().dialect.name == "postgresql":
+        window_start: Any = Feedback.received_at - func.make_interval(0, 0, 0, days)
+    else:
+        window_start = func.datetime(Feedback.received_at, f"-{days} days")
+    key = getattr(JourneyEvent, by).label("key")
+    detractor_ids = case((Feedback.nps <= 6, Feedback.id))
+    promoter_ids = case((Feedback.nps >= 9, Feedback.id))
+    query = (
+        select(
+            key,
+            func.count(func.distinct(detractor_ids)).label("detractors"),
+            func.count(func.distinct(promoter_ids)).label("promoters"),
+        )
+        .join(
+            JourneyEvent,
+            (JourneyEvent.customer_id == Feedback.customer_id) & (JourneyEvent.workspace_id == workspace_id),
+        )
+        .where(Feedback.workspace_id == workspace_id, Feedback.nps.is_not(None))
+        .where(JourneyEvent.occurred_at <= Feedback.received_at, JourneyEvent.occurred_at >= window_start)
+        .where(key.is_not(None))
+        .group_by("key")
+        .order_by("key")
+    )
+    rows = [dict(row._mapping) for row in session.execute(query)]
+    totals = session.execute(
+        select(
+            _count_if(Feedback.nps <= 6).label("detractors"), _count_if(Feedback.nps >= 9).label("promoters")
+        ).where(Feedback.workspace_id == workspace_id, Feedback.customer_id.is_not(None))
+    ).one()
+    return rows, {"detractors": int(totals.detractors), "promoters": int(totals.promoters)}

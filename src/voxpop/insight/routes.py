@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from voxpop.insight import changes, service
+from voxpop.insight import changes, journey, service
 from voxpop.insight.schemas import ChangeOut, FigureOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
@@ -110,3 +110,43 @@ def get_movements(
         "previous": WindowOut.of(previous),
         "movements": [ChangeOut.of(c) for c in found],
     }
+
+
+@router.get("/journey/grid")
+def get_journey_grid(session: SessionDep, caller: Reader, metric: str = "nps") -> list[FigureOut]:
+    """The metric at every lifecycle stage × channel."""
+    return [FigureOut.of(f) for f in journey.stage_by_channel(session, caller.workspace_id, metric)]
+
+
+@router.get("/journey/whole")
+def get_whole_and_parts(session: SessionDep, caller: Reader) -> dict[str, Any]:
+    """Relationship NPS (answers with no touchpoint) beside the mean NPS of the touchpoints."""
+    found = journey.whole_and_parts(session, caller.workspace_id)
+    return {
+        "relationship": FigureOut.of(found.relationship) if found.relationship else None,
+        "touchpoints": [FigureOut.of(f) for f in found.touchpoints],
+        "touchpoint_mean": found.touchpoint_mean,
+        "difference": found.difference,
+    }
+
+
+@router.get("/journey/precursors")
+def get_precursors(
+    session: SessionDep, caller: Reader, by: str = "type", days: int = 30, alpha: float = 0.05
+) -> list[dict[str, Any]]:
+    """Events (or touchpoints) seen within `days` before detractor answers more often than before promoters'."""
+    return [
+        {
+            "key": p.key,
+            "detractors_share": p.comparison.a.value,
+            "promoters_share": p.comparison.b.value,
+            "difference": p.comparison.difference,
+            "low": p.comparison.low,
+            "high": p.comparison.high,
+            "test": p.comparison.test,
+            "p_value": p.comparison.p_value,
+            "q_value": p.q_value,
+            "significant": p.significant,
+        }
+        for p in journey.precursors(session, caller.workspace_id, by, days, alpha)
+    ]

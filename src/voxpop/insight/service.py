@@ -74,17 +74,23 @@ def _start_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time(), UTC) if day else None
 
 
+def sums(
+    session: Session, workspace_id: uuid.UUID, query: SliceQuery
+) -> list[tuple[dict[str, str | None], dict[str, Any]]]:
+    """Each group's keys and the sums its metric's definition needs (sums of groups add up)."""
+    scope, group_by = _scope(session, workspace_id, query)
+    rows = repository.metric_sums(session, query.metric, scope, group_by)
+    return [({name: _key(row[f"g{i}"]) for i, name in enumerate(query.by)}, row) for row in rows]
+
+
+def figure(metric: str, keys: dict[str, str | None], group_sums: dict[str, Any]) -> Figure:
+    estimate, details = _estimate(metric, group_sums, get_settings().min_n)
+    return Figure(keys, estimate, details)
+
+
 def figures(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> list[Figure]:
     """The metric for every group of the slice (one figure overall when `by` is empty)."""
-    scope, group_by = _scope(session, workspace_id, query)
-    min_n = get_settings().min_n
-    rows = repository.metric_sums(session, query.metric, scope, group_by)
-    result = []
-    for row in rows:
-        keys = {name: _key(row[f"g{i}"]) for i, name in enumerate(query.by)}
-        estimate, details = _estimate(query.metric, row, min_n)
-        result.append(Figure(keys, estimate, details))
-    return result
+    return [figure(query.metric, keys, group_sums) for keys, group_sums in sums(session, workspace_id, query)]
 
 
 def _key(value: Any) -> str | None:

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     job_lease_seconds: int = Field(300, ge=5)
     job_max_attempts: int = Field(5, ge=1)
     embedded_jobs: bool = True
+    relationship_touchpoints: list[str] = ["relationship", "relationship survey"]
 
     @classmethod
     def settings_customise_sources(
