@@ -110,3 +110,13 @@ def event(**overrides: Any) -> dict[str, Any]:
 
 def post(http: httpx.Client, tenant: Tenant, path: str, body: Any) -> httpx.Response:
     return http.post(path, json=body, headers=tenant.headers())
+
+
+def sign_in(http: httpx.Client, email: str, password: str = "correct horse 1") -> None:
+    """Sign in through the login form (with its CSRF token), as a browser would."""
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/login").text)
+    assert token is not None
+    reply = http.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
+    assert reply.status_code == 303, reply.text

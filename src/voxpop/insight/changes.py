@@ -27,6 +27,10 @@ class Window:
     start: date
     end: date  # exclusive
 
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
     def scope(self, workspace_id: uuid.UUID, filters: Any = ()) -> Scope:
         return Scope(workspace_id, filters, _midnight(self.start), _midnight(self.end))
 
