@@ -4,6 +4,7 @@ from voxpop.auth.models import ApiKey, Membership, User
 from voxpop.customer.models import Customer, CustomerIdentity
 from voxpop.feedback.models import Feedback
 from voxpop.ingest.models import Import, ImportRejection
+from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
 from voxpop.kit.db import Base
 from voxpop.kit.jobs.models import Job
@@ -17,6 +18,7 @@ __all__ = [
     "Feedback",
     "Import",
     "ImportRejection",
+    "Insight",
     "Job",
     "JourneyEvent",
     "Membership",

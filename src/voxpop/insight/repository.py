@@ -14,6 +14,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from voxpop.customer.models import Customer
 from voxpop.feedback.models import Feedback
 from voxpop.insight.fields import Field
+from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
 
 
@@ -136,3 +137,28 @@ def precursor_counts(
         ).where(Feedback.workspace_id == workspace_id, Feedback.customer_id.is_not(None))
     ).one()
     return rows, {"detractors": int(totals.detractors), "promoters": int(totals.promoters)}
+
+
+def insight_by_subject(session: Session, workspace_id: uuid.UUID, kind: str, subject: str) -> Insight | None:
+    return session.scalars(
+        select(Insight).where(
+            Insight.workspace_id == workspace_id, Insight.kind == kind, Insight.subject == subject
+        )
+    ).first()
+
+
+def add_insight(session: Session, insight: Insight) -> Insight:
+    session.add(insight)
+    session.flush()
+    return insight
+
+
+def recent_insights(session: Session, workspace_id: uuid.UUID, limit: int = 100) -> list[Insight]:
+    return list(
+        session.scalars(
+            select(Insight)
+            .where(Insight.workspace_id == workspace_id)
+            .order_by(Insight.since.desc(), Insight.detected_at.desc())
+            .limit(limit)
+        )
+    )

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from voxpop.insight import changes, journey, service
+from voxpop.insight import changes, emerging, journey, service
+from voxpop.insight.models import Insight
 from voxpop.insight.schemas import ChangeOut, FigureOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
-from voxpop.web.deps import Reader, SessionDep
+from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1", tags=["insight"])
 
@@ -150,3 +151,41 @@ def get_precursors(
         }
         for p in journey.precursors(session, caller.workspace_id, by, days, alpha)
     ]
+
+
+def _insight_out(insight: Insight) -> dict[str, Any]:
+    return {
+        "id": str(insight.id),
+        "kind": insight.kind,
+        "title": insight.title,
+        "metric": insight.metric,
+        "segment": insight.segment,
+        "since": insight.since.isoformat(),
+        "evidence": insight.evidence,
+        "detected_at": insight.detected_at.isoformat(),
+    }
+
+
+@router.get("/insights")
+def list_insights(session: SessionDep, caller: Reader) -> list[dict[str, Any]]:
+    """Emerging issues found so far: what, where, since when, and the evidence."""
+    return [_insight_out(i) for i in emerging.recent(session, caller.workspace_id)]
+
+
+@router.post("/insights/detect")
+def detect_insights(
+    session: SessionDep,
+    caller: Writer,
+    metric: str = "nps",
+    period: str = "week",
+    fields: Annotated[list[str], Query(description="Segments to judge besides all feedback")] = ["channel"],  # noqa: B006
+    baseline_periods: Annotated[int, Query(ge=2, le=52)] = 8,
+    sigma: Annotated[float, Query(gt=0, le=6)] = 3.0,
+    as_of: date | None = None,
+) -> list[dict[str, Any]]:
+    """Judge the last complete period against control limits from the periods before; store what is out."""
+    found = emerging.detect_metric_shifts(
+        session, caller.workspace_id, metric, tuple(fields), period, baseline_periods, sigma, as_of
+    )
+    session.commit()
+    return [_insight_out(i) for i in found]
