@@ -7,7 +7,8 @@ Run by hand (not in CI), from the repository root:
 
 Every measured command is a separate process started here. Peak memory is that process's own maximum
 resident set size, as the kernel reports it to `os.wait4` when the process ends (not sampled, so never
-missed).
+missed). Linux counts the parent's resident size at fork time into a child's maximum, so this process stays
+small: the raw-driver baselines (which hold every row in memory) run in a child of their own too.
 Import rows/s = file rows / wall time of the `voxpop import` process (which includes interpreter start-up);
 "in-import" rows/s uses the import's own created_at → finished_at instead (scan + every chunk, no start-up).
 """
@@ -17,8 +18,10 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import math
 import os
 import platform
+import resource
 import socket
 import sqlite3
 import subprocess
@@ -185,6 +188,12 @@ def _id(postgres: bool) -> Any:
     return value if postgres else value.hex
 
 
+def measure_raw(backend: str, path: Path, rows: int) -> dict[str, Any]:
+    """The raw-driver baseline, in a child process (see the module docstring)."""
+    command = [sys.executable, __file__, "--raw", backend, "--raw-file", str(path), "--rows", str(rows)]
+    return dict(json.loads(run_measured(command, os.environ.copy()).output))
+
+
 def raw_sqlite(path: Path, rows: int) -> dict[str, Any]:
     """sqlite3 executemany into the migrated feedback table, one transaction, our connection pragmas."""
     with database("sqlite", "raw") as (_env, db_path):
@@ -301,6 +310,18 @@ def _cpu_model() -> str | None:
     return None
 
 
+def down(value: float, digits: int = 0) -> str:
+    """Speeds and ratios are truncated, never rounded up."""
+    scale = 10**digits
+    return f"{math.floor(value * scale) / scale:,.{digits}f}"
+
+
+def up(value: float, digits: int = 0) -> str:
+    """Times, latencies and memory are rounded up, never down."""
+    scale = 10**digits
+    return f"{math.ceil(value * scale) / scale:,.{digits}f}"
+
+
 def summary(result: dict[str, Any]) -> str:
     raw = {r["backend"]: r["rows_per_second"] for r in result["raw"]}
     lines = [
@@ -308,28 +329,28 @@ def summary(result: dict[str, Any]) -> str:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for r in result["raw"]:
-        lines.append(f"| raw {r['backend']} ({r['method']}) | {r['rows']:,} | {r['seconds']:.2f} | "
-                     f"{r['rows_per_second']:,.0f} | 100 % | – |")  # fmt: skip
+        lines.append(f"| raw {r['backend']} ({r['method']}) | {r['rows']:,} | {up(r['seconds'], 2)} | "
+                     f"{down(r['rows_per_second'])} | 100 % | – |")  # fmt: skip
     for r in result["imports"]:
         base, name = raw[r["backend"]], f"import CSV → {r['backend']}"
         whole, own = r["rows_per_second"], r["rows_per_second_in_import"]
         lines.append(
-            f"| {name} (whole process) | {r['rows']:,} | {r['process_seconds']:.2f} | "
-            f"{whole:,.0f} | {100 * whole / base:.1f} % | {r['peak_rss_mb']:.0f} |"
+            f"| {name} (whole process) | {r['rows']:,} | {up(r['process_seconds'], 2)} | "
+            f"{down(whole)} | {down(100 * whole / base, 1)} % | {up(r['peak_rss_mb'])} |"
         )
         lines.append(
-            f"| {name} (in-import time) | {r['rows']:,} | {r['import_seconds']:.2f} | "
-            f"{own:,.0f} | {100 * own / base:.1f} % | – |"
+            f"| {name} (in-import time) | {r['rows']:,} | {up(r['import_seconds'], 2)} | "
+            f"{down(own)} | {down(100 * own / base, 1)} % | – |"
         )
     if result.get("api"):
         a = result["api"]
         lines.append(
             f"| batch API → sqlite ({a['batch']}/request, {a['concurrency']} client threads) | "
-            f"{a['records_created']:,} | {a['wall_seconds']:.2f} | {a['rows_per_second']:,.0f} | "
-            f"{100 * a['rows_per_second'] / raw['sqlite']:.1f} % | {a['server_peak_rss_mb']:.0f} (server) |"
+            f"{a['records_created']:,} | {up(a['wall_seconds'], 2)} | {down(a['rows_per_second'])} | "
+            f"{down(100 * a['rows_per_second'] / raw['sqlite'], 1)} % | {up(a['server_peak_rss_mb'])} (server) |"
         )
         lines.append(
-            f"\nBatch request latency: p50 {a['latency_p50_ms']:.0f} ms, p95 {a['latency_p95_ms']:.0f} ms "
+            f"\nBatch request latency: p50 {up(a['latency_p50_ms'])} ms, p95 {up(a['latency_p95_ms'])} ms "
             f"({a['requests']} requests, {a['failed_requests']} failed)."
         )
     return "\n".join(lines)
@@ -349,7 +370,17 @@ def main() -> None:
     parser.add_argument("--api-batch", type=int, default=1000)
     parser.add_argument("--api-concurrency", type=int, default=4)
     parser.add_argument("--out", type=Path, help="write the full result as JSON here")
+    parser.add_argument("--raw", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
+    parser.add_argument("--raw-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--summary-of", type=Path, help="print the summary table of an earlier --out file")
     args = parser.parse_args()
+    if args.summary_of:
+        print(summary(json.loads(args.summary_of.read_text())))
+        return
+    if args.raw:
+        baseline = raw_sqlite if args.raw == "sqlite" else raw_postgres
+        print(json.dumps(baseline(args.raw_file, args.rows)))
+        return
 
     big = write_csv(DATA / f"feedback-{args.rows}-seed{args.seed}.csv", args.rows, args.seed)
     quarter_rows = args.rows // 4
@@ -367,7 +398,7 @@ def main() -> None:
     }  # fmt: skip
     for backend in backends:
         print(f"raw driver, {backend} …", file=sys.stderr)
-        result["raw"].append((raw_sqlite if backend == "sqlite" else raw_postgres)(big, args.rows))
+        result["raw"].append(measure_raw(backend, big, args.rows))
         for path, rows, label in ((big, args.rows, "full"), (quarter, quarter_rows, "quarter")):
             print(f"import {rows:,} rows into {backend} …", file=sys.stderr)
             result["imports"].append(measure_import(backend, path, rows, label))
@@ -375,6 +406,7 @@ def main() -> None:
         print(f"batch API, {args.api_records:,} records …", file=sys.stderr)
         result["api"] = measure_api(args.api_records, args.api_batch, args.api_concurrency)
     result["machine"]["load_average_at_end"] = os.getloadavg()
+    result["benchmark_process_peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result["summary_markdown"] = summary(result)
     print(json.dumps({k: v for k, v in result.items() if k != "summary_markdown"}, indent=2))
     print("\n" + result["summary_markdown"])

@@ -13,7 +13,7 @@ from voxpop.customer.models import Customer, CustomerIdentity
 from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
 
-LOOKUP_CHUNK = 500
+LOOKUP_CHUNK = 5000
 
 
 def lock_identities(session: Session, workspace_id: uuid.UUID) -> None:

@@ -14,10 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scipy import stats
-
 from voxpop.insight import metrics
-from voxpop.insight.metrics import Z95, Estimate
+from voxpop.insight.metrics import Z95, Estimate, scipy_stats
 
 NOT_ENOUGH = "not enough answers for a test"
 
@@ -40,7 +38,7 @@ class Comparison:
 
 
 def _normal_p(z: float) -> float:
-    return float(2 * stats.norm.sf(abs(z)))
+    return float(2 * scipy_stats().norm.sf(abs(z)))
 
 
 def _nps_se(sums: dict[str, Any]) -> float:
@@ -106,8 +104,8 @@ def compare_means(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) ->
         return _untestable(a, b, test)
     df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
     t = (ma - mb) / math.sqrt(se2)
-    half = float(stats.t.ppf(0.975, df)) * math.sqrt(se2)
-    p = float(2 * stats.t.sf(abs(t), df))
+    half = float(scipy_stats().t.ppf(0.975, df)) * math.sqrt(se2)
+    p = float(2 * scipy_stats().t.sf(abs(t), df))
     return Comparison(a, b, ma - mb, ma - mb - half, ma - mb + half, test, t, p)
 
 
@@ -132,7 +130,7 @@ def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
     tested = [(i, p) for i, p in enumerate(p_values) if p is not None]
     adjusted: list[float | None] = [None] * len(p_values)
     if tested:
-        q = stats.false_discovery_control([p for _, p in tested], method="bh")
+        q = scipy_stats().false_discovery_control([p for _, p in tested], method="bh")
         for (index, _), value in zip(tested, q, strict=True):
             adjusted[index] = float(value)
     return adjusted

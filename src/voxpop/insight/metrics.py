@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-
-from scipy import stats
+from typing import Any
 
 Z95 = 1.959963984540054
+
+
+def scipy_stats() -> Any:
+    """SciPy's stats module, imported on first use: it costs a second and 60 MB that most commands never need."""
+    from scipy import stats
+
+    return stats
 
 
 @dataclass(frozen=True)
@@ -59,5 +65,5 @@ def mean_t(total: float, total_squares: float, n: int, min_n: int) -> Estimate:
     if n == 1:
         return Estimate(mean, None, None, n, False)
     variance = max(0.0, (total_squares - n * mean**2) / (n - 1))
-    half = float(stats.t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
+    half = float(scipy_stats().t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
     return Estimate(mean, mean - half, mean + half, n, n >= min_n)
