@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from voxpop.insight import changes, charts, journey, service
+from voxpop.insight import changes, charts, journey, key_drivers, priority_chart, service
 from voxpop.insight.routes import parse_where
 from voxpop.insight.service import Figure, SliceQuery
 from voxpop.kit.settings import get_settings
@@ -142,3 +142,33 @@ def figures_csv(by: tuple[str, ...], figures: list[Figure]) -> str:
         e = f.estimate
         writer.writerow([*(f.keys[k] for k in by), e.value, e.low, e.high, e.n, e.reliable])
     return out.getvalue()
+
+
+@router.get("/drivers")
+def drivers_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    outcome: str = "nps",
+    predictors: str = "",
+    method: Literal["shapley", "relative_weights"] = "shapley",
+) -> HTMLResponse:
+    workspace_id = page.principal.workspace_id
+    names = [p.strip() for p in predictors.split(",") if p.strip()] or key_drivers.rating_items(
+        session, workspace_id
+    )
+    analysis = key_drivers.analyse(session, workspace_id, outcome, names, method) if names else None
+    title = f"Key drivers of {key_drivers.OUTCOMES.get(outcome, outcome)}"
+    chart = Markup(priority_chart.priority_matrix(analysis, title)) if analysis else ""
+    return render(
+        request,
+        "insight/drivers.html",
+        page=page,
+        analysis=analysis,
+        chart=chart,
+        title=title,
+        outcome=outcome,
+        predictors=", ".join(names),
+        method=method,
+        outcomes=key_drivers.OUTCOMES,
+    )

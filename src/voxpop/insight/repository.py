@@ -162,3 +162,30 @@ def recent_insights(session: Session, workspace_id: uuid.UUID, limit: int = 100)
             .limit(limit)
         )
     )
+
+
+def values_of(
+    session: Session, scope: Scope, outcome: str | Field, fields: list[Field], limit: int
+) -> list[tuple[Any, ...]]:
+    """Per record (newest first): the outcome (a metric's score, or a field) and each field's raw value,
+    for analyses done in Python."""
+    target = METRIC_SCORE[outcome] if isinstance(outcome, str) else outcome.expression
+    used = fields if isinstance(outcome, str) else [outcome, *fields]
+    query = select(target, *[f.expression for f in fields])
+    query = (
+        _scoped(query, scope, used)
+        .where(target.is_not(None))
+        .order_by(Feedback.received_at.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def recent_attributes(session: Session, workspace_id: uuid.UUID, limit: int) -> list[dict[str, Any]]:
+    query = (
+        select(Feedback.attributes)
+        .where(Feedback.workspace_id == workspace_id)
+        .order_by(Feedback.received_at.desc())
+        .limit(limit)
+    )
+    return [dict(value or {}) for value in session.scalars(query)]

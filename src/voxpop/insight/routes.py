@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from voxpop.insight import changes, emerging, journey, service
+from voxpop.insight import changes, emerging, journey, key_drivers, service
 from voxpop.insight.models import Insight
 from voxpop.insight.schemas import ChangeOut, FigureOut, WindowOut
 from voxpop.insight.service import SliceQuery
@@ -189,3 +190,20 @@ def detect_insights(
     )
     session.commit()
     return [_insight_out(i) for i in found]
+
+
+@router.get("/drivers")
+def get_drivers(
+    session: SessionDep,
+    caller: Reader,
+    outcome: str = "nps",
+    predictors: Annotated[
+        list[str], Query(description="attributes.X or customer.X; rating items if none")
+    ] = [],  # noqa: B006
+    method: Literal["shapley", "relative_weights"] = "shapley",
+    resamples: Annotated[int, Query(ge=1, le=2000)] = 200,
+) -> dict[str, Any]:
+    """Each predictor's share of the outcome's explained variance (Shapley value regression or Johnson's
+    relative weights), with bootstrap intervals, rank and current performance."""
+    names = predictors or key_drivers.rating_items(session, caller.workspace_id)
+    return asdict(key_drivers.analyse(session, caller.workspace_id, outcome, names, method, resamples))
