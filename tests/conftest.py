@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -64,16 +65,23 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     if request.config.getoption("--backend") == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'voxpop.db'}"
         return
-    admin = create_engine(_postgres_admin_url(), isolation_level="AUTOCOMMIT")
-    name = f"voxpop_test_{uuid.uuid4().hex[:10]}"
+    with _postgres_database(_postgres_admin_url(), "voxpop_test") as url:
+        yield url
+
+
+@contextmanager
+def _postgres_database(server_url: str, prefix: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database on the server of `server_url`, dropped (connections and all) after."""
+    from voxpop.kit.db import engine_for
+
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = _postgres_admin_url().rsplit("/", 1)[0] + f"/{name}"
+    url = server_url.rsplit("/", 1)[0] + f"/{name}"
     try:
         yield url
     finally:
-        from voxpop.kit.db import engine_for
-
         engine_for(url).dispose()
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -112,20 +120,8 @@ def fresh_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     if database_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'fresh.db'}"
         return
-    from voxpop.kit.db import engine_for
-
-    name = f"voxpop_fresh_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = database_url.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with _postgres_database(database_url, "voxpop_fresh") as url:
         yield url
-    finally:
-        engine_for(url).dispose()
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="session")

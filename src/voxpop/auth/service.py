@@ -124,13 +124,6 @@ def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
     return repository.memberships_of(session, user_id)
 
 
-def principal_for_user(session: Session, user_id: uuid.UUID, workspace_id: uuid.UUID) -> Principal | None:
-    membership = repository.membership(session, user_id, workspace_id)
-    if membership is None:
-        return None
-    return Principal(workspace_id=workspace_id, role=membership.role, user_id=user_id)
-
-
 def create_api_key(
     session: Session,
     workspace_id: uuid.UUID,

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from voxpop.customer.models import Customer, CustomerIdentity
@@ -102,10 +102,6 @@ def list_page(session: Session, workspace_id: uuid.UUID, limit: int, offset: int
             .offset(offset)
         )
     )
-
-
-def count(session: Session, workspace_id: uuid.UUID) -> int:
-    return session.scalar(select(func.count()).where(Customer.workspace_id == workspace_id)) or 0
 
 
 def delete_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from voxpop.customer.schemas import CustomerIn
-from voxpop.demo import verbatims
+from voxpop.demo import ratings, verbatims
 from voxpop.demo.simulation import (
     LATE_DELIVERIES,
     PLANTED_EFFECTS,
@@ -33,12 +33,22 @@ from voxpop.demo.simulation import (
     pick,
     ref,
 )
+from voxpop.demo.ratings import RATING_ITEMS
 from voxpop.demo.verbatims import Facts, Mention
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.journey.schemas import EventIn
 from voxpop.kit.validation import AttributeValue
 
-__all__ = ["COMPANY", "MIX", "PLANTED_EFFECTS", "DemoData", "PlantedEffect", "generate", "month_start"]
+__all__ = [
+    "COMPANY",
+    "MIX",
+    "PLANTED_EFFECTS",
+    "RATING_ITEMS",
+    "DemoData",
+    "PlantedEffect",
+    "generate",
+    "month_start",
+]
 
 COMPANY = "Northwind Home"
 ORDERS_PER_FEEDBACK, TICKETS_PER_FEEDBACK, SESSIONS_PER_FEEDBACK = 0.55, 0.37, 0.3
@@ -162,6 +172,17 @@ class _Scores:
     csat: int | None = None
     ces: int | None = None
     rating: float | None = None
+    items: Mapping[str, int] = field(default_factory=dict)
+    """The relationship survey's rating matrix (`voxpop.demo.ratings`)."""
+
+
+@dataclass(frozen=True)
+class _Feeling:
+    """How a customer feels (NPS points from the average): mood + the planted shifts by aspect + noise."""
+
+    value: float
+    shifts: Mapping[str, float]
+    noise: float
 
 
 def generate(
@@ -313,7 +334,7 @@ class _Voices:
             csat=scores.csat,
             ces=scores.ces,
             rating=scores.rating,
-            attributes=_attributes(occasion),
+            attributes={**_attributes(occasion), **scores.items},
         )
 
     def _waited(self, occasion: _Occasion) -> bool:
@@ -321,23 +342,32 @@ class _Voices:
         order = occasion.order
         return order is not None and order.late and occasion.at >= order.due
 
-    def _feeling(self, occasion: _Occasion, spec: _Kind) -> float:
+    def _feeling(self, occasion: _Occasion, spec: _Kind) -> _Feeling:
         """How the customer feels on this occasion, in points of the 0–10 NPS answer away from the average."""
-        person, params, shift = occasion.customer, LATE_DELIVERIES.parameters, 0.0
+        person, params, shift, shifts = occasion.customer, LATE_DELIVERIES.parameters, 0.0, {}
         if self._waited(occasion):
-            shift += params["nps_shift_late_order"]
+            shifts["delivery"] = params["nps_shift_late_order"]
         elif spec.relational and self.world.recently_late(person, occasion.at):
-            shift += params["nps_shift_recent_late"]
+            shifts["delivery"] = params["nps_shift_recent_late"]
         if spec.relational and self.world.price_hit(person, occasion.at):
-            shift += PRICE_RISE.parameters["nps_shift"]
-        return person.mood + shift + self.rng.gauss(0, NPS_NOISE)
+            shifts["price"] = PRICE_RISE.parameters["nps_shift"]
+        for value in shifts.values():
+            shift += value
+        noise = self.rng.gauss(0, NPS_NOISE)
+        return _Feeling(person.mood + shift + noise, shifts, noise)
+
+    def _ratings(self, occasion: _Occasion, felt: _Feeling) -> dict[str, int]:
+        person = occasion.customer
+        return ratings.rate(self.world, person, occasion.at, person.mood, felt.shifts, felt.noise, NPS_NOISE)
 
     def _scores(self, occasion: _Occasion, spec: _Kind) -> _Scores:
         """The scores a record carries, each on its own scale and only where it belongs."""
-        feeling = self._feeling(occasion, spec)
+        felt = self._feeling(occasion, spec)
+        feeling = felt.value
         if spec.score == "nps":
             nps = _grade(NPS_MEAN + feeling, 0, 10)
-            return _Scores(_tone(nps, 9, 7), nps=nps)
+            items = self._ratings(occasion, felt) if occasion.kind == "relationship_survey" else {}
+            return _Scores(_tone(nps, 9, 7), nps=nps, items=items)
         if spec.score == "stars":
             quality = occasion.order.product.quality if occasion.order else 0.0
             stars = _grade(STARS_MEAN + 0.7 * feeling + quality + self.rng.gauss(0, 0.5), 1, 5)

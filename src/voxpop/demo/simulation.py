@@ -163,6 +163,7 @@ class Customer:
     previous_plan: str | None = None
     plan_changed_at: datetime | None = None
     orders: list[Order] = field(default_factory=list)
+    tickets: list[Ticket] = field(default_factory=list)
     refs: dict[str, CustomerRef] = field(default_factory=dict)
 
     @property
@@ -275,12 +276,14 @@ def event(
 
 
 class World:
-    """The simulation: one random stream for what happens, one for the words used to tell of it."""
+    """The simulation: one random stream for what happens, one for the words used to tell of it, and one for
+    the relationship survey's rating matrix (so that adding it changed no other record)."""
 
     def __init__(self, seed: int, end: datetime) -> None:
         master = random.Random(seed)
         self.rng = random.Random(master.getrandbits(64))
         self.words = random.Random(master.getrandbits(64))
+        self.ratings = random.Random(master.getrandbits(64))
         self.end = end
         self.months = [month_start(end, month) for month in range(MONTHS + 1)]
         self.start = self.months[0]
@@ -430,6 +433,8 @@ class World:
                 billing = 3.0 if self.price_hit(person, at) else 1.0
                 topics = {"billing": billing, "account": 1.0, "app_problem": 1.0 if person.uses_app else 0.1}
                 tickets.append(self._ticket(person, at, pick(self.rng, topics), None, len(tickets)))
+        for ticket in tickets:
+            ticket.customer.tickets.append(ticket)
         return tickets
 
     def _order_trouble(self, order: Order) -> tuple[str | None, datetime]:

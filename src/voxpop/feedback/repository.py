@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
@@ -49,7 +49,3 @@ def delete_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: u
         delete(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def count(session: Session, workspace_id: uuid.UUID) -> int:
-    return session.scalar(select(func.count()).where(Feedback.workspace_id == workspace_id)) or 0

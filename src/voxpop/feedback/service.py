@@ -89,7 +89,3 @@ def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUI
 
 def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
     return repository.delete_of_customer(session, workspace_id, customer_id)
-
-
-def count(session: Session, workspace_id: uuid.UUID) -> int:
-    return repository.count(session, workspace_id)

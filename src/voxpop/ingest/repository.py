@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from voxpop.ingest.models import Import, ImportRejection, ImportStatus
@@ -81,7 +81,3 @@ def rejections(session: Session, import_id: uuid.UUID, limit: int, offset: int) 
             .offset(offset)
         )
     )
-
-
-def rejection_count(session: Session, import_id: uuid.UUID) -> int:
-    return session.scalar(select(func.count()).where(ImportRejection.import_id == import_id)) or 0

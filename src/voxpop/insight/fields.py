@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, cast, literal_column
+from sqlalchemy import String, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from voxpop.customer.models import Customer
@@ -56,7 +56,3 @@ def field(name: str, dialect: str) -> Field:
         return Field(name, Feedback.attributes[name.removeprefix("attributes.")].as_string())
     known = ", ".join([*SQLITE_BUCKETS, *COLUMNS, "customer.<attribute>", "attributes.<attribute>"])
     raise Invalid(f"unknown field {name!r}", [Problem(f"use one of: {known}", field=name)])
-
-
-def as_text(expression: ColumnElement[Any]) -> ColumnElement[Any]:
-    return cast(expression, String)

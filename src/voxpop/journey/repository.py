@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from voxpop.journey.models import JourneyEvent
@@ -36,7 +36,3 @@ def delete_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: u
         )
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
-
-
-def count(session: Session, workspace_id: uuid.UUID) -> int:
-    return session.scalar(select(func.count()).where(JourneyEvent.workspace_id == workspace_id)) or 0
