@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 
 from voxpop.customer.models import Customer
 from voxpop.demo import verbatims
-from voxpop.demo.generator import PLANTED_EFFECTS, DemoData, generate, month_start
+from voxpop.demo.generator import PLANTED_EFFECTS, RATING_ITEMS, DemoData, generate, month_start
 from voxpop.demo.service import load
 from voxpop.demo.verbatims import Facts, Mention
 from voxpop.feedback.models import Feedback
@@ -225,6 +225,65 @@ def test_ces_dips_during_support_backlog(full: DemoData) -> None:
         return sum(bool(again.search(text)) for text in texts) / len(texts)
 
     assert repeat_share(inside=True) > 2 * repeat_share(inside=False)
+
+
+ITEMS = [item.key for item in RATING_ITEMS]
+
+
+def test_relationship_surveys_carry_the_rating_matrix(full: DemoData) -> None:
+    surveys = [r for r in full.feedback if r.touchpoint == "relationship survey"]
+    assert len(surveys) > 5000 and all(r.nps is not None for r in surveys)
+    assert ITEMS == ["item_delivery", "item_price", "item_product_quality", "item_support", "item_app",
+                     "item_returns"]  # fmt: skip
+    for key in ITEMS:
+        ratings = [(r.attributes or {}).get(key) for r in surveys]
+        assert all(type(rating) is int and 1 <= rating <= 5 for rating in ratings if rating is not None)
+        assert 0.03 < ratings.count(None) / len(ratings) < 0.07, key
+        assert {2, 3, 4, 5} <= set(ratings), key
+    others = [r for r in full.feedback if r.touchpoint != "relationship survey"]
+    assert not any(key in (r.attributes or {}) for r in others for key in ITEMS)
+
+
+def test_the_rating_matrix_is_deterministic(small: DemoData) -> None:
+    again = generate(seed=11, end=END, customers=300, feedback=1500)
+    matrix = [{k: v for k, v in (r.attributes or {}).items() if k in ITEMS} for r in small.feedback]
+    assert matrix == [{k: v for k, v in (r.attributes or {}).items() if k in ITEMS} for r in again.feedback]
+    assert sum(bool(row) for row in matrix) > 200
+
+
+def test_ratings_follow_what_happened(full: DemoData) -> None:
+    """Late deliveries in north lower item_delivery, the fee rise item_price of basic members, the backlog
+    item_support; the items go together (one mood colours them all) and with the NPS answer."""
+    surveys = [r for r in full.feedback if r.touchpoint == "relationship survey"]
+    region, plan = attribute(full, "region"), attribute(full, "plan")
+
+    def mean(key: str, rows: Iterable[FeedbackIn]) -> float:
+        return statistics.mean(v for r in rows if isinstance(v := (r.attributes or {}).get(key), int))
+
+    late_from = month_start(END, EFFECTS["late_deliveries_north"].from_month)
+    north = [r for r in surveys if region(r) == "north"]
+    delivery_drop = mean("item_delivery", (r for r in north if at(r) < late_from)) - mean(
+        "item_delivery", (r for r in north if at(r) >= late_from)
+    )
+    elsewhere = [r for r in surveys if region(r) != "north"]
+    elsewhere_drop = mean("item_delivery", (r for r in elsewhere if at(r) < late_from)) - mean(
+        "item_delivery", (r for r in elsewhere if at(r) >= late_from)
+    )
+    assert delivery_drop > 0.15 > abs(elsewhere_drop) + 0.05
+    price_from = month_start(END, EFFECTS["price_rise_basic"].from_month)
+    basic = [r for r in surveys if plan(r) == "basic"]
+    before, after = [r for r in basic if at(r) < price_from], [r for r in basic if at(r) >= price_from]
+    assert mean("item_price", before) - mean("item_price", after) > 0.4
+    start, stop = EFFECTS["support_backlog"].period(END)
+    during = [r for r in surveys if start <= at(r) < stop]
+    assert mean("item_support", (r for r in surveys if at(r) < start)) - mean("item_support", during) > 0.05
+    complete = [r for r in surveys if all(key in (r.attributes or {}) for key in ITEMS)]
+    columns = {key: [float(str((r.attributes or {})[key])) for r in complete] for key in ITEMS}
+    nps = [float(r.nps or 0) for r in complete]
+    assert all(statistics.correlation(columns[key], nps) > 0.1 for key in ITEMS)
+    assert all(
+        statistics.correlation(columns[a], columns[b]) > 0.1 for a, b in itertools.combinations(ITEMS, 2)
+    )
 
 
 def test_texts_are_varied(full: DemoData) -> None:

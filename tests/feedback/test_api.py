@@ -204,3 +204,25 @@ def test_a_streamed_body_over_the_limit_is_cut_off_with_413(http: httpx.Client, 
     reply = http.post("/api/v1/feedback/batch", content=chunks(), headers=headers)
     assert reply.status_code == 413
     assert "larger than the limit" in reply.json()["error"]["message"]
+
+
+def test_anonymous_answers_without_a_time_are_each_kept(http: httpx.Client, session: Session) -> None:
+    tenant = make_tenant(session)
+    kiosk = {"kind": "survey_response", "channel": "kiosk", "nps": 10}
+    first = post(http, tenant, "/api/v1/feedback", kiosk).json()
+    second = post(http, tenant, "/api/v1/feedback", kiosk).json()
+    batch = post(http, tenant, "/api/v1/feedback/batch", {"items": [kiosk, kiosk]}).json()
+    assert (first["status"], second["status"], batch["created"]) == ("created", "created", 2)
+    assert stored(session, tenant) == 4
+
+
+def test_an_update_without_a_time_keeps_the_time_first_given(http: httpx.Client, session: Session) -> None:
+    tenant = make_tenant(session)
+    first = post(
+        http, tenant, "/api/v1/feedback", feedback(external_id="T-9", received_at="2025-01-02T03:04:05Z")
+    )
+    update = feedback(external_id="T-9", nps=1)
+    del update["received_at"]
+    post(http, tenant, "/api/v1/feedback", update)
+    record = http.get(f"/api/v1/feedback/{first.json()['id']}", headers=tenant.headers()).json()
+    assert (record["nps"], record["received_at"]) == (1, "2025-01-02T03:04:05Z")

@@ -260,3 +260,14 @@ def test_a_ten_megabyte_field_in_a_file_rejects_that_row_only(session: Session, 
     assert (record.rows_created, record.rows_rejected) == (1, 1)
     assert rejections[0].field == "comment (text)"
     assert "10,485,760 characters long; the limit is 50,000" in rejections[0].reason
+
+
+def test_identical_rows_without_id_or_date_are_kept_apart_and_not_duplicated_on_reimport(
+    session: Session, tmp_path: Path
+) -> None:
+    workspace_id = make_workspace(session)
+    content = "channel,nps\nkiosk,10\nkiosk,10\nkiosk,3\n"
+    first, _ = run_import(session, workspace_id, write(tmp_path, "a.csv", content))
+    again, _ = run_import(session, workspace_id, write(tmp_path, "b.csv", content))
+    assert (first.rows_created, again.rows_created, again.rows_updated) == (3, 0, 3)
+    assert stored(session, workspace_id) == 3

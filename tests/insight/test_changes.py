@@ -121,3 +121,24 @@ def test_a_month_that_fell_is_found_significant_and_one_segment_is_singled_out(
     ).json()
     assert [s["keys"]["customer.region"] for s in segments if s["significant"]] == ["north", "south"]
     assert segments[0]["q_value"] >= segments[0]["p_value"]
+
+
+def test_identical_answers_in_both_groups_give_a_certain_result_not_a_missing_one() -> None:
+    result = compare.compare("nps", nps_sums(40, 0, 40), nps_sums(0, 40, 40), min_n=30)
+    assert (result.difference, result.p_value) == (200.0, 0.0)
+
+
+def test_out_of_range_dates_and_unknown_metrics_are_refused(http: httpx.Client, session: Session) -> None:
+    tenant = make_tenant(session)
+    far = http.get(
+        "/api/v1/metrics", params={"metric": "nps", "until": "9999-12-31"}, headers=tenant.headers()
+    )
+    assert far.status_code == 422 and far.json()["error"]["message"] == "until is out of range"
+    detect = http.post("/api/v1/insights/detect", params={"metric": "joy"}, headers=tenant.headers())
+    assert detect.status_code == 422
+    empty = http.get(
+        "/api/v1/changes/segments",
+        params={"metric": "nps", "field": "channel", "since": "2025-05-03", "until": "2025-05-01"},
+        headers=tenant.headers(),
+    )
+    assert empty.status_code == 422

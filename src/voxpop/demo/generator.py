@@ -4,8 +4,9 @@
 happened to each customer into the feedback they gave: surveys after deliveries, support and sign-up,
 relationship and exit surveys, reviews, tickets, chats, calls and social posts, with scores and texts that
 follow their experience. Three effects are planted for analytics to find (`PLANTED_EFFECTS`, described in
-docs/demo.md). Every choice comes from `random.Random(seed)`, so the same seed and `end` give the same
-records, byte for byte.
+docs/demo.md); relationship survey answers also rate six service items (`RATING_ITEMS`, the key drivers of
+their NPS, from `voxpop.demo.ratings`). Every choice comes from `random.Random(seed)`, so the same seed and
+`end` give the same records, byte for byte.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datetime import UTC, datetime
 
 from voxpop.customer.schemas import CustomerIn
 from voxpop.demo import ratings, verbatims
+from voxpop.demo.ratings import RATING_ITEMS
 from voxpop.demo.simulation import (
     LATE_DELIVERIES,
     PLANTED_EFFECTS,
@@ -33,7 +35,6 @@ from voxpop.demo.simulation import (
     pick,
     ref,
 )
-from voxpop.demo.ratings import RATING_ITEMS
 from voxpop.demo.verbatims import Facts, Mention
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.journey.schemas import EventIn

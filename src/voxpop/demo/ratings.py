@@ -1,4 +1,4 @@
-"""The rating matrix of Northwind Home's relationship survey: six service items rated 1–5 beside the NPS answer.
+"""The rating matrix of Northwind Home's relationship survey: six service items rated 1–5 beside NPS.
 
 The NPS answer of a relationship survey is the customer's mood, the planted shifts (a recent late order,
 the basic fee rise) and noise (`generator.NPS_NOISE`). Here that noise is read as the sum of the customer's
@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from voxpop.demo.simulation import Customer, World
+from voxpop.demo.simulation import LATE_DELIVERIES, Customer, World
 
 
 @dataclass(frozen=True)
@@ -42,21 +42,34 @@ class RatingItem:
 
 
 RATING_ITEMS = (
-    RatingItem("item_delivery", "delivery", "Delivery speed and reliability. Strong driver; leads in north "
-               "after the late deliveries start (late orders weigh on it and on NPS).", 0.12, 4.2),
-    RatingItem("item_price", "price", "Price and membership fee. Strong driver, strongest for basic members "
-               "after the fee rise (which lowers it and NPS).", 0.12, 3.8),
-    RatingItem("item_product_quality", "quality", "Quality of the products. Steady moderate driver, the "
-               "same all the time; weaker products lower it.", 0.10, 4.0),
-    RatingItem("item_support", "support", "Customer support. Minor driver, larger for customers whose "
-               "ticket fell in the support backlog (who rate it low).", 0.05, 3.9),
-    RatingItem("item_app", "app", "The app. Weak driver.", 0.015, 4.0),
-    RatingItem("item_returns", "returns", "Returns and refunds. Weak driver; a recent return makes it "
-               "matter more.", 0.015, 3.9),
+    RatingItem("item_delivery", "delivery", "Delivery speed and reliability: strong driver, the top one in "
+               "north after the late deliveries start; late orders lower it.", 0.10, 4.2),
+    RatingItem("item_price", "price", "Price and membership fee: strong driver, above all for basic members "
+               "after the fee rise, which lowers it.", 0.07, 3.8),
+    RatingItem("item_product_quality", "quality", "Product quality: steady moderate driver, the same all "
+               "along; weaker products and faulty or damaged items lower it.", 0.10, 4.0),
+    RatingItem("item_support", "support", "Customer support: minor driver, larger for customers whose "
+               "ticket fell in the support backlog; repeated contacts and the backlog lower it.", 0.05, 3.9),
+    RatingItem("item_app", "app", "The app: weak driver.", 0.015, 4.0),
+    RatingItem("item_returns", "returns", "Returns and refunds: weak driver; a recent return lowers it "
+               "and makes it matter more.", 0.015, 3.9),
 )  # fmt: skip
-"""The items of the relationship survey's rating matrix, from the strongest planted driver of NPS down."""
+"""The items of the relationship survey's rating matrix, in their true order as drivers of NPS."""
 DRIVER_ORDER = tuple(item.key for item in RATING_ITEMS)
-"""The true order of the items as drivers of relationship NPS over all answers (strongest first)."""
+"""The true order of the items as drivers of relationship NPS over all answers, strongest first. Delivery
+and price, the planted ones, lead (between the two the order depends on the seed); then product quality,
+support, and app and returns far behind."""
+SALIENCE = {
+    "late_order": 3.0,
+    "late_region": 1.5,
+    "price_rise": 3.0,
+    "backlog_ticket": 5.0,
+    "return": 3.0,
+}
+"""How what happened raises an item's weight (`_salience`): delivery × (1 + `late_region` × (the region's
+late share now / `late_share_before` − 1) + `late_order` × the customer's late orders due in the last
+`RECENT_DAYS`, at most 2); price × `price_rise` once the fee rise hits the customer; support ×
+`backlog_ticket` after a ticket opened in the backlog; returns × `return` after a return."""
 MISSING_SHARE = 0.05
 """The chance that an answer leaves out any one item."""
 GAIN, HALO, STYLE, ITEM_NOISE = 0.5, 0.3, 0.25, 0.45
@@ -64,8 +77,9 @@ GAIN, HALO, STYLE, ITEM_NOISE = 0.5, 0.3, 0.25, 0.45
 of a respondent's scale use (shared by all items of one answer, unrelated to NPS); the sd of each rating's
 own noise."""
 MAX_WEIGHT = 0.85
-"""The items together never account for more than this share of the NPS noise."""
-_RECENT = timedelta(days=120)
+"""The items together never account for more than this share of the NPS noise variance."""
+RECENT_DAYS = 180
+"""How long late orders, tickets and products bought stay on a customer's mind."""
 
 
 def rate(
@@ -98,27 +112,30 @@ def rate(
 
 
 def _recent(moment: datetime | None, at: datetime) -> bool:
-    return moment is not None and at - _RECENT <= moment <= at
+    return moment is not None and at - timedelta(days=RECENT_DAYS) <= moment <= at
 
 
 def _salience(world: World, person: Customer, at: datetime) -> dict[str, float]:
     """Each item's share of the NPS noise variance for this customer now: more for what is on their mind."""
     weights = {item.key: item.weight for item in RATING_ITEMS}
     late = sum(order.late and _recent(order.due, at) for order in person.orders)
-    weights["item_delivery"] *= 1 + 2.5 * min(late, 2)
+    regional = world.late_share(person, at) / LATE_DELIVERIES.parameters["late_share_before"]
+    weights["item_delivery"] *= (
+        1 + SALIENCE["late_region"] * (regional - 1) + SALIENCE["late_order"] * min(late, 2)
+    )
     if world.price_hit(person, at):
-        weights["item_price"] *= 2.5
+        weights["item_price"] *= SALIENCE["price_rise"]
     tickets = [ticket for ticket in person.tickets if _recent(ticket.opened, at)]
     if any(ticket.backlog for ticket in tickets):
-        weights["item_support"] *= 3.0
+        weights["item_support"] *= SALIENCE["backlog_ticket"]
     if any(ticket.topic == "return" for ticket in tickets):
-        weights["item_returns"] *= 3.0
+        weights["item_returns"] *= SALIENCE["return"]
     total = sum(weights.values())
     return {key: weight * min(1.0, MAX_WEIGHT / total) for key, weight in weights.items()}
 
 
 def _split(rng: random.Random, noise: float, sd: float, weights: Mapping[str, float]) -> dict[str, float]:
-    """Independent normal parts with variances `weight × sd²` and a rest, drawn given that they sum to `noise`.
+    """Normal parts with variances `weight × sd²` and a rest, drawn given that they sum to `noise`.
 
     Draw z_k ~ N(0, v_k) for every part (the rest too), then c_k = z_k + v_k / sd² · (noise − Σ z): the c_k
     have exactly the joint distribution of the parts conditional on their sum being `noise`.
@@ -142,8 +159,8 @@ def _levels(world: World, person: Customer, at: datetime) -> dict[str, float]:
     backlog = any(ticket.backlog for ticket in tickets)
     return {
         "item_delivery": delivery,
-        "item_price": -0.5 if world.price_hit(person, at) else 0.0,
+        "item_price": -0.2 if world.price_hit(person, at) else 0.0,
         "item_product_quality": 0.8 * (sum(bought) / len(bought) if bought else 0.0) - (0.7 if faulty else 0),
-        "item_support": -0.25 * min(repeats, 4) - (0.5 if backlog else 0.0),
+        "item_support": -0.15 * min(repeats, 4) - (0.3 if backlog else 0.0),
         "item_returns": -0.4 if any(ticket.topic == "return" for ticket in tickets) else 0.0,
     }

@@ -322,7 +322,7 @@ class World:
         window = timedelta(days=LATE_DELIVERIES.parameters["recent_days"])
         return any(order.late and at - window <= order.due <= at for order in person.orders)
 
-    def _late_share(self, person: Customer, placed: datetime) -> float:
+    def late_share(self, person: Customer, placed: datetime) -> float:
         north_now = person.region == LATE_DELIVERIES.segment["region"] and placed >= self.late_from
         return LATE_DELIVERIES.parameters["late_share_after" if north_now else "late_share_before"]
 
@@ -403,7 +403,7 @@ class World:
     def _order(self, person: Customer, placed: datetime, number: int) -> Order:
         rng = self.rng
         product, promised = rng.choice(CATALOGUE), PROMISED_DAYS[person.plan]
-        if rng.random() < self._late_share(person, placed):
+        if rng.random() < self.late_share(person, placed):
             days = promised + rng.randint(2, 9)
         else:
             days = max(1, promised - rng.choice((0, 0, 0, 1)))

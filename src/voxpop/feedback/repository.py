@@ -10,13 +10,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
-from voxpop.kit import upsert
+from voxpop.kit import clock, upsert
 
 TABLE = Feedback.__table__
 
 
 def store(session: Session, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> list[upsert.Stored]:
-    return upsert.store(session, TABLE, workspace_id, rows)  # type: ignore[arg-type]
+    """Records without a time were received now; an update without a time keeps the stored one."""
+    defaults = {"received_at": clock.now()}
+    return upsert.store(session, TABLE, workspace_id, rows, defaults)  # type: ignore[arg-type]
 
 
 def get(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> Feedback | None:

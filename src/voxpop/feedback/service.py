@@ -20,6 +20,8 @@ from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
 
+TIME_FIELD = "received_at"
+
 
 def ingest_many(
     session: Session, workspace_id: uuid.UUID, items: Sequence[FeedbackIn], default_source: str = "api"
@@ -48,8 +50,8 @@ def _row(
         "kind": item.kind,
         "channel": item.channel,
         "source": item.source or default_source,
-        "external_id": item.external_id or content_key(item),
-        "received_at": item.received_at or now,
+        "external_id": item.external_id or content_key(item, TIME_FIELD),
+        "received_at": item.received_at,
         "lifecycle_stage": item.lifecycle_stage,
         "touchpoint": item.touchpoint,
         "title": item.title,

@@ -34,6 +34,7 @@ class SourceRow:
     number: int
     values: dict[str, Any]
     problem: Problem | None = None
+    fallback_id: str | None = None
 
 
 @dataclass

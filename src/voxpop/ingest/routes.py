@@ -38,7 +38,9 @@ def start_import(
     mapping = parse_mapping(kind, mapping_text)
     path = save_upload(upload)
     try:
-        record = service.register(session, workspace_id, path, mapping, filename=upload.filename or path.name)
+        record = service.register(
+            session, workspace_id, path, mapping, filename=upload.filename or path.name, resume=False
+        )
     except Exception:
         path.unlink(missing_ok=True)
         raise

@@ -80,12 +80,14 @@ def register(
     mapping: mappings.Mapping,
     filename: str | None = None,
     file_format: str | None = None,
+    resume: bool = True,
 ) -> Import:
-    """Record an import of a file, or return the unfinished import of the same file, to resume it."""
+    """Record an import of a file, or (with `resume`) return the unfinished import of the same file, to
+    resume it after its checkpoint. Uploads never resume: each upload is its own import with its own job."""
     kind = mapping.kind
     declared = readers.detect_format(path, file_format)
     sha = file_sha256(path)
-    earlier = repository.unfinished_with_content(session, workspace_id, sha, kind)
+    earlier = repository.unfinished_with_content(session, workspace_id, sha, kind) if resume else None
     if earlier is not None and earlier.mapping == mapping.as_dict():
         earlier.file_path = str(path)
         return earlier
@@ -115,14 +117,16 @@ def run(
     try:
         info = readers.scan(path, record.file_format)
     except DomainError as error:
-        return _fail(session, record, error.message)
+        # Say it with the name the user gave the file, not the server's path of its stored copy.
+        message = error.message.replace(str(path), record.filename).replace(path.name, record.filename)
+        return _fail(session, record, message)
     record.status, record.rows_total = ImportStatus.RUNNING, info.rows
     mapping = mappings.Mapping.from_dict(record.kind, record.mapping)
     record.warnings = _warnings(mapping, info)
     session.commit()
     if progress:
         progress(record.rows_done, info.rows)
-    rows = (row for row in readers.records(path, info) if row.number > record.rows_done)
+    rows = (row for row in _with_occurrences(readers.records(path, info)) if row.number > record.rows_done)
     for number, chunk in enumerate(_chunks(rows, get_settings().import_chunk_rows), start=1):
         _import_chunk(session, record, mapping, chunk)
         session.commit()
@@ -206,6 +210,17 @@ def _import_chunk(
     repository.add_rejections(session, record.id, rejected)
 
 
+def _with_occurrences(rows: Iterator[readers.SourceRow]) -> Iterator[readers.SourceRow]:
+    """Give each row without an id or a time a stable one: its content and how many identical rows came before
+    it. Importing the file again (or resuming it) gives the same ids; two identical rows stay two records."""
+    seen: dict[str, int] = {}
+    for row in rows:
+        digest = hashlib.sha256(repr(sorted(row.values.items())).encode()).hexdigest()[:32]
+        seen[digest] = seen.get(digest, 0) + 1
+        row.fallback_id = f"auto:{digest}:{seen[digest]}"
+        yield row
+
+
 def _validate(
     model: type[BaseModel], mapping: mappings.Mapping, row: readers.SourceRow
 ) -> tuple[BaseModel | None, list[Problem]]:
@@ -215,11 +230,24 @@ def _validate(
     if problems:
         return None, problems
     try:
-        return model.model_validate(data), []
+        item = model.model_validate(data)
     except ValidationError as error:
         columns = {target: column for column, target in mapping.resolved(list(row.values)).items()}
         found = problems_from_errors(error.errors(include_url=False), row=row.number)
         return None, [_name_column(problem, columns) for problem in found]
+    if _needs_fallback_id(item):
+        item.external_id = row.fallback_id  # type: ignore[attr-defined]
+    return item, []
+
+
+def _needs_fallback_id(item: BaseModel) -> bool:
+    """Records (not customers, whose key is their identities) with neither an id nor a time."""
+    times = [name for name in ("received_at", "occurred_at") if name in type(item).model_fields]
+    return (
+        bool(times)
+        and getattr(item, "external_id", None) is None
+        and all(getattr(item, n) is None for n in times)
+    )
 
 
 def _name_column(problem: Problem, columns: dict[str, str]) -> Problem:

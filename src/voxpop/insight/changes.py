@@ -57,6 +57,14 @@ def _period_start(day: date, period: str) -> date:
     return day.replace(month=3 * ((day.month - 1) // 3) + 1, day=1)
 
 
+def periods_before(start: date, period: str, count: int) -> Window:
+    """The `count` whole periods that end where `start` begins."""
+    first = start
+    for _ in range(count):
+        first = _period_start(first - timedelta(days=1), period)
+    return Window(first, start)
+
+
 def last_complete_periods(period: str, as_of: date | None = None) -> tuple[Window, Window]:
     """The last complete period before `as_of` (today by default), and the one before it."""
     if period not in PERIODS:
@@ -69,7 +77,7 @@ def last_complete_periods(period: str, as_of: date | None = None) -> tuple[Windo
     return Window(start, end), Window(previous_start, start)
 
 
-def _check(metric: str) -> None:
+def check_metric(metric: str) -> None:
     if metric not in METRICS:
         raise Invalid(
             f"unknown metric {metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
@@ -90,7 +98,7 @@ def compare_windows(
     where: tuple[tuple[str, str], ...] = (),
 ) -> Change:
     """One window of time against another, over the records matching `where` (FIELD=VALUE pairs)."""
-    _check(metric)
+    check_metric(metric)
     dialect = session.get_bind().dialect.name
     filters = tuple((field_named(name, dialect), value) for name, value in where)
     (now_sums,) = _sums(session, metric, current.scope(workspace_id, filters), [])
@@ -111,7 +119,9 @@ def segments_against_rest(
     session: Session, workspace_id: uuid.UUID, metric: str, field: str, window: Window, alpha: float = 0.05
 ) -> list[Change]:
     """Each value of `field` against all other records of the window, BH-adjusted across the values."""
-    _check(metric)
+    check_metric(metric)
+    if window.end <= window.start:
+        raise Invalid("the period is empty", [Problem("since must not be after until", field="since")])
     scope = window.scope(workspace_id)
     (total,) = _sums(session, metric, scope, [])
     min_n = get_settings().min_n
@@ -144,7 +154,7 @@ def movements(
 ) -> tuple[Window, Window, list[Change]]:
     """Every segment of every field: its last complete period against the one before; BH across all of them.
     Significant movements first, the largest change first among them."""
-    _check(metric)
+    check_metric(metric)
     current, previous = last_complete_periods(period, as_of)
     min_n = get_settings().min_n
     keys: list[dict[str, str | None]] = []

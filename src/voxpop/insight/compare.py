@@ -47,6 +47,11 @@ def _nps_se(sums: dict[str, Any]) -> float:
     return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
 
 
+def _certain(a: Estimate, b: Estimate, difference: float, test: str) -> Comparison:
+    """No spread at all in either group (every answer the same): any difference is certain, none is certainly none."""
+    return Comparison(a, b, difference, difference, difference, test, None, 0.0 if difference else 1.0)
+
+
 def _untestable(a: Estimate, b: Estimate, test: str) -> Comparison:
     difference = a.value - b.value if a.value is not None and b.value is not None else None
     return Comparison(a, b, difference, None, None, test, None, None)
@@ -61,7 +66,7 @@ def compare_nps(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) -> C
     se = math.hypot(_nps_se(a_sums), _nps_se(b_sums))
     difference = a.value - b.value
     if se == 0:
-        return _untestable(a, b, test)
+        return _certain(a, b, difference, test)
     z = difference / se
     return Comparison(a, b, difference, difference - Z95 * se, difference + Z95 * se, test, z, _normal_p(z))
 
@@ -77,7 +82,7 @@ def compare_shares(a_hits: int, a_n: int, b_hits: int, b_n: int, min_n: int) -> 
     se = math.sqrt(pa * (1 - pa) / a_n + pb * (1 - pb) / b_n)
     difference = 100 * (pa - pb)
     if pooled_se == 0:
-        return _untestable(a, b, test)
+        return _certain(a, b, difference, test)
     z = (pa - pb) / pooled_se
     return Comparison(
         a, b, difference, difference - 100 * Z95 * se, difference + 100 * Z95 * se, test, z, _normal_p(z)
@@ -101,7 +106,7 @@ def compare_means(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) ->
     (na, ma, va), (nb, mb, vb) = _mean_and_variance(a_sums), _mean_and_variance(b_sums)
     se2 = va / na + vb / nb
     if se2 == 0:
-        return _untestable(a, b, test)
+        return _certain(a, b, ma - mb, test)
     df = se2**2 / ((va / na) ** 2 / (na - 1) + (vb / nb) ** 2 / (nb - 1))
     t = (ma - mb) / math.sqrt(se2)
     half = float(scipy_stats().t.ppf(0.975, df)) * math.sqrt(se2)

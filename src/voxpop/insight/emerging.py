@@ -10,6 +10,8 @@ updates the same row.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import uuid
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voxpop.insight import repository
-from voxpop.insight.changes import Window, last_complete_periods
+from voxpop.insight.changes import Window, check_metric, last_complete_periods, periods_before
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.models import Insight
 from voxpop.insight.service import figure
@@ -71,8 +73,9 @@ def detect_metric_shifts(
     as_of: date | None = None,
 ) -> list[Insight]:
     """Judge the last complete period overall and for every segment of `fields`; store what is out of limits."""
+    check_metric(metric)
     current, _ = last_complete_periods(period, as_of)
-    baseline = Window(current.start - (current.end - current.start) * baseline_periods, current.start)
+    baseline = periods_before(current.start, period, baseline_periods)
     found = []
     for name in (None, *fields):
         now, before = (_segments(session, metric, w, workspace_id, name) for w in (current, baseline))
@@ -126,8 +129,9 @@ def _store(
 ) -> Insight:
     where = ", ".join(f"{k} = {v}" for k, v in segment.items()) or "all feedback"
     direction = "fell below" if evidence["value"] < evidence["lower"] else "rose above"
-    subject = f"{metric}|{where}|{since.isoformat()}"
-    title = f"{metric.upper()} {direction} its control limits ({where}, from {since.isoformat()})"
+    key = json.dumps([metric, segment, since.isoformat()], sort_keys=True)
+    subject = hashlib.sha256(key.encode()).hexdigest()
+    title = f"{metric.upper()} {direction} its control limits ({where}, from {since.isoformat()})"[:300]
     insight = repository.insight_by_subject(session, workspace_id, KIND, subject)
     if insight is None:
         insight = Insight(

@@ -72,7 +72,9 @@ class Scope:
 def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any]:
     query = query.where(Feedback.workspace_id == scope.workspace_id)
     if any(f.needs_customer for f in fields) or any(f.needs_customer for f, _ in scope.filters):
-        query = query.outerjoin(Customer, Customer.id == Feedback.customer_id)
+        query = query.outerjoin(
+            Customer, (Customer.id == Feedback.customer_id) & (Customer.workspace_id == scope.workspace_id)
+        )
     for filter_field, value in scope.filters:
         query = query.where(filter_field.expression == value)
     if scope.since is not None:

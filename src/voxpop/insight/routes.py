@@ -198,10 +198,10 @@ def get_drivers(
     caller: Reader,
     outcome: str = "nps",
     predictors: Annotated[
-        list[str], Query(description="attributes.X or customer.X; rating items if none")
+        list[str], Query(max_length=30, description="attributes.X or customer.X; rating items if none")
     ] = [],  # noqa: B006
     method: Literal["shapley", "relative_weights"] = "shapley",
-    resamples: Annotated[int, Query(ge=1, le=2000)] = 200,
+    resamples: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> dict[str, Any]:
     """Each predictor's share of the outcome's explained variance (Shapley value regression or Johnson's
     relative weights), with bootstrap intervals, rank and current performance."""

@@ -19,6 +19,7 @@ from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.settings import get_settings
 
 METRICS = ("nps", "csat", "ces", "rating")
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ def _scope(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> tupl
         raise Invalid(
             f"unknown metric {query.metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
         )
+    for name, day in (("since", query.since), ("until", query.until)):
+        if day is not None and not EARLIEST <= day <= LATEST:
+            raise Invalid(
+                f"{name} is out of range", [Problem(f"use a date from {EARLIEST} to {LATEST}", field=name)]
+            )
     if query.since and query.until and query.since > query.until:
         raise Invalid("the period is empty", [Problem("--since must not be after --until", field="since")])
     scope = Scope(

@@ -10,13 +10,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from voxpop.journey.models import JourneyEvent
-from voxpop.kit import upsert
+from voxpop.kit import clock, upsert
 
 TABLE = JourneyEvent.__table__
 
 
 def store(session: Session, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]) -> list[upsert.Stored]:
-    return upsert.store(session, TABLE, workspace_id, rows)  # type: ignore[arg-type]
+    """Events without a time happened now; an update without a time keeps the stored one."""
+    defaults = {"occurred_at": clock.now()}
+    return upsert.store(session, TABLE, workspace_id, rows, defaults)  # type: ignore[arg-type]
 
 
 def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[JourneyEvent]:

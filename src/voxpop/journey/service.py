@@ -17,6 +17,8 @@ from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
 
+TIME_FIELD = "occurred_at"
+
 
 def ingest_many(
     session: Session, workspace_id: uuid.UUID, items: Sequence[EventIn], default_source: str = "api"
@@ -41,8 +43,8 @@ def _row(
         "type": item.type,
         "channel": item.channel,
         "source": item.source or default_source,
-        "external_id": item.external_id or content_key(item),
-        "occurred_at": item.occurred_at or now,
+        "external_id": item.external_id or content_key(item, TIME_FIELD),
+        "occurred_at": item.occurred_at,
         "lifecycle_stage": item.lifecycle_stage,
         "touchpoint": item.touchpoint,
         "attributes": item.attributes,

@@ -10,16 +10,19 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel
 
+from voxpop.kit.ids import new_id
 from voxpop.kit.upsert import Stored
 
 AUTO_ID_PREFIX = "auto:"
 
 
-def content_key(record: BaseModel) -> str:
-    """A stable id from a record's content, so re-sending the same record without an id never duplicates it.
-
-    Two records with identical content, customer and time collapse into one, which is what a re-send is.
-    """
+def content_key(record: BaseModel, time_field: str) -> str:
+    """An id for a record sent without one. With a time, it is a hash of the content, so re-sending the same
+    record never duplicates it (two records with the same content, customer and time are one re-sent). Without
+    a time, nothing tells a re-send from a second answer with the same words, so each gets a new id: two
+    anonymous "10"s from a kiosk are two answers, not one."""
+    if getattr(record, time_field) is None:
+        return AUTO_ID_PREFIX + new_id().hex
     content = record.model_dump(mode="json", exclude={"external_id"}, exclude_none=True)
     digest = hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return AUTO_ID_PREFIX + digest[:40]

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -59,9 +59,16 @@ class Stored:
 
 
 def store(
-    session: Session, table: Table, workspace_id: uuid.UUID, rows: Sequence[dict[str, Any]]
+    session: Session,
+    table: Table,
+    workspace_id: uuid.UUID,
+    rows: Sequence[dict[str, Any]],
+    defaults: dict[str, Any] | None = None,
 ) -> list[Stored]:
     """Create or update rows by key (one outcome per distinct key); existing rows keep their id.
+
+    `defaults` fill columns a new row leaves empty (e.g. the time it was received: now); an update that leaves
+    such a column empty keeps the stored value instead of overwriting it.
 
     On SQLite, rows whose key the look-up did not find are plain INSERTs, which cost about two thirds of an
     upsert there. The look-up is authoritative on SQLite: one writer at a time, and a transaction whose
@@ -77,14 +84,31 @@ def store(
         key = (row["source"], row["external_id"])
         created = key not in known
         row["id"] = row["id"] if created else known[key]
+        if created:
+            row.update({name: value for name, value in (defaults or {}).items() if row.get(name) is None})
         outcomes.append(Stored(id=row["id"], source=key[0], external_id=key[1], created=created))
         (new_rows if created else known_rows).append(row)
+    partial = [row for row in known_rows if any(row.get(name) is None for name in defaults or ())]
+    complete = [row for row in known_rows if not any(row.get(name) is None for name in defaults or ())]
     if is_postgres(session):
-        upsert(session, table, rows)
+        upsert(session, table, new_rows + complete)
     else:
         bulk.execute(session, table, insert(table), new_rows)
-        upsert(session, table, known_rows)
+        upsert(session, table, complete)
+    _update_given_columns(session, table, partial)
     return outcomes
+
+
+def _update_given_columns(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Update existing rows by id with what the new version gives; a required column it leaves empty (the
+    time) keeps its stored value."""
+    for row in rows:
+        values = {
+            name: value
+            for name, value in row.items()
+            if name not in NEVER_UPDATED and (value is not None or table.c[name].nullable)
+        }
+        session.execute(update(table).where(table.c.id == row["id"]).values(**values))
 
 
 def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
