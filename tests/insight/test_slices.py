@@ -151,3 +151,24 @@ def test_the_command_line_prints_the_same_figures_as_json(http: httpx.Client, se
         ("email", 0.0, False),
         ("web", 100.0, False),
     ]
+
+
+def test_yes_no_and_number_attributes_read_the_same_on_every_store(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    rows = [
+        {"nps": 10, "customer": {"email": "v@x.com", "attributes": {"vip": True, "tier": 2}}},
+        {"nps": 0, "customer": {"email": "o@x.com", "attributes": {"vip": False, "tier": 1}}},
+    ]
+    load(http, tenant, rows)
+    assert set(by_key(figures(http, tenant, metric="nps", by="customer.vip"), "customer.vip")) == {
+        "true",
+        "false",
+    }
+    assert figures(http, tenant, metric="nps", where="customer.vip=true")[0]["value"] == 100.0
+    assert figures(http, tenant, metric="nps", where="customer.tier=2")[0]["n"] == 1
+    odd = http.get(
+        "/api/v1/metrics", params={"metric": "nps", "by": 'customer.a"b'}, headers=tenant.headers()
+    )
+    assert odd.status_code == 422

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, literal_column
+from sqlalchemy import String, case, cast, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from voxpop.customer.models import Customer
@@ -48,11 +48,33 @@ def field(name: str, dialect: str) -> Field:
         return Field(name, literal_column(buckets[name], String))
     if name in COLUMNS:
         return Field(name, getattr(Feedback, name))
-    if name.startswith("customer.") and len(name) > len("customer."):
-        return Field(
-            name, Customer.attributes[name.removeprefix("customer.")].as_string(), needs_customer=True
-        )
-    if name.startswith("attributes.") and len(name) > len("attributes."):
-        return Field(name, Feedback.attributes[name.removeprefix("attributes.")].as_string())
+    for prefix, column, needs_customer in (
+        ("customer.", Customer.attributes, True),
+        ("attributes.", Feedback.attributes, False),
+    ):
+        key = name.removeprefix(prefix)
+        if name.startswith(prefix) and key:
+            return Field(name, _attribute_text(column, _checked_key(name, key), dialect), needs_customer)
     known = ", ".join([*SQLITE_BUCKETS, *COLUMNS, "customer.<attribute>", "attributes.<attribute>"])
     raise Invalid(f"unknown field {name!r}", [Problem(f"use one of: {known}", field=name)])
+
+
+def _checked_key(name: str, key: str) -> str:
+    if any(char in key for char in '"\\[]$'):
+        raise Invalid(
+            f"unusable field {name!r}", [Problem('an attribute name may not hold " \\ [ ] or $', field=name)]
+        )
+    return key
+
+
+def _attribute_text(column: Any, key: str, dialect: str) -> ColumnElement[Any]:
+    """An attribute as text, the same on both stores: JSON true/false read as 'true'/'false' (SQLite's
+    json_extract would give 1/0), numbers and strings as their text."""
+    if dialect == "postgresql":
+        return column[key].as_string()  # type: ignore[no-any-return]
+    path = f'$."{key}"'
+    return case(
+        (func.json_type(column, path) == "true", "true"),
+        (func.json_type(column, path) == "false", "false"),
+        else_=cast(func.json_extract(column, path), String),
+    )
