@@ -52,14 +52,16 @@ def insert_identities(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     bulk.execute(session, CustomerIdentity.__table__, insert(CustomerIdentity.__table__), rows)  # type: ignore[arg-type]
 
 
-def details_of(session: Session, customer_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+def details_of(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
     """Name, language and attributes of these customers, as {"name", "language", "attributes"} dicts."""
     ids = list(set(customer_ids))
     found: dict[uuid.UUID, dict[str, Any]] = {}
     for start in range(0, len(ids), LOOKUP_CHUNK):
         rows = session.execute(
             select(Customer.id, Customer.name, Customer.language, Customer.attributes).where(
-                Customer.id.in_(ids[start : start + LOOKUP_CHUNK])
+                Customer.workspace_id == workspace_id, Customer.id.in_(ids[start : start + LOOKUP_CHUNK])
             )
         )
         found.update(
@@ -82,11 +84,13 @@ def get(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> Cu
     ).first()
 
 
-def identities_of(session: Session, customer_id: uuid.UUID) -> list[CustomerIdentity]:
+def identities_of(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[CustomerIdentity]:
     return list(
         session.scalars(
             select(CustomerIdentity)
-            .where(CustomerIdentity.customer_id == customer_id)
+            .where(CustomerIdentity.workspace_id == workspace_id, CustomerIdentity.customer_id == customer_id)
             .order_by(CustomerIdentity.kind, CustomerIdentity.value)
         )
     )

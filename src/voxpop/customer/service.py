@@ -106,7 +106,7 @@ def resolve_many(
 def _apply_details(session: Session, batch: _Resolution) -> None:
     """Names, languages and attributes given on records: merged into the customer, newest value wins."""
     existing_ids = [cid for cid in batch.changes if cid not in batch.new_customers]
-    existing = repository.details_of(session, existing_ids)
+    existing = repository.details_of(session, batch.workspace_id, existing_ids)
     updates = []
     for customer_id, change in batch.changes.items():
         if customer_id in batch.new_customers:
@@ -168,7 +168,8 @@ def _lookup_candidates(text: str) -> list[tuple[str, str]]:
 
 def describe(session: Session, customer: Customer) -> CustomerOut:
     identities = [
-        IdentityOut(kind=i.kind, value=i.value) for i in repository.identities_of(session, customer.id)
+        IdentityOut(kind=i.kind, value=i.value)
+        for i in repository.identities_of(session, customer.workspace_id, customer.id)
     ]
     return CustomerOut(
         id=customer.id,
