@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -168,7 +169,9 @@ def server_url(settings_env: None) -> Iterator[str]:
     from voxpop.web.app import create_app
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app()
+    _served["app"] = app
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -179,6 +182,20 @@ def server_url(settings_env: None) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+_served: dict[str, Any] = {}
+
+
+@pytest.fixture
+def background_jobs_paused(server_url: str) -> Iterator[None]:
+    """Stop the test server's in-process job runner, so a test can run jobs itself without a race."""
+    runner = _served["app"].state.job_runner
+    runner.stop()
+    try:
+        yield
+    finally:
+        runner.start()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,7 @@ from voxpop.kit.jobs import queue as job_queue
 from voxpop.kit.jobs.models import Job, JobStatus
 
 calls: list[dict[str, Any]] = []
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 
 @job("tests.record_call")

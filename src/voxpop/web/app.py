@@ -49,8 +49,9 @@ def start_job_runner(settings: Settings) -> EmbeddedRunner | None:
 
 
 @asynccontextmanager
-async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner = start_job_runner(get_settings())
+    app.state.job_runner = runner
     try:
         yield
     finally:

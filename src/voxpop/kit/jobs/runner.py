@@ -129,6 +129,7 @@ class EmbeddedRunner:
         self._wakeup.set()
 
     def start(self) -> None:
+        self._stop.clear()
         self._thread = threading.Thread(target=self._loop, name="voxpop-jobs", daemon=True)
         self._thread.start()
 
