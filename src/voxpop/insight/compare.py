@@ -43,8 +43,7 @@ def _normal_p(z: float) -> float:
 
 def _nps_se(sums: dict[str, Any]) -> float:
     n = int(sums["n"])
-    p, d = int(sums["promoters"]) / n, int(sums["detractors"]) / n
-    return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+    return metrics.nps_standard_error(int(sums["promoters"]) / n, int(sums["detractors"]) / n, n)
 
 
 def _certain(a: Estimate, b: Estimate, difference: float, test: str) -> Comparison:
@@ -91,9 +90,7 @@ def compare_shares(a_hits: int, a_n: int, b_hits: int, b_n: int, min_n: int) -> 
 
 def _mean_and_variance(sums: dict[str, Any]) -> tuple[int, float, float]:
     n = int(sums["n"])
-    mean = float(sums["total"]) / n
-    variance = max(0.0, (float(sums["squares"]) - n * mean**2) / (n - 1))
-    return n, mean, variance
+    return n, *metrics.mean_and_variance(float(sums["total"]), float(sums["squares"]), n)
 
 
 def compare_means(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) -> Comparison:

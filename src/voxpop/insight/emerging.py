@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from voxpop.insight import repository
 from voxpop.insight.changes import Window, check_metric, last_complete_periods, periods_before
 from voxpop.insight.fields import field as field_named
+from voxpop.insight.metrics import mean_and_variance, nps_standard_error
 from voxpop.insight.models import Insight
 from voxpop.insight.service import figure
 from voxpop.kit import clock
@@ -43,13 +44,12 @@ def control_limits(metric: str, baseline: dict[str, Any], n: int, sigma: float) 
         return None
     if metric == "nps":
         p, d = int(baseline["promoters"]) / base_n, int(baseline["detractors"]) / base_n
-        expected, se = 100 * (p - d), 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+        expected, se = 100 * (p - d), nps_standard_error(p, d, n)
     elif metric == "csat":
         share = int(baseline["satisfied"]) / base_n
         expected, se = 100 * share, 100 * math.sqrt(share * (1 - share) / n)
     else:
-        expected = float(baseline["total"]) / base_n
-        variance = max(0.0, (float(baseline["squares"]) - base_n * expected**2) / (base_n - 1))
+        expected, variance = mean_and_variance(float(baseline["total"]), float(baseline["squares"]), base_n)
         se = math.sqrt(variance / n)
     return Limits(expected, expected - sigma * se, expected + sigma * se)
 

@@ -34,12 +34,24 @@ class Estimate:
         return cls(value=None, low=None, high=None, n=0, reliable=False)
 
 
+def nps_standard_error(promoter_share: float, detractor_share: float, n: int) -> float:
+    """PRODUCT.md's SE of an NPS in points, for shares p and d observed (or expected) over n answers."""
+    p, d = promoter_share, detractor_share
+    return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+
+
+def mean_and_variance(total: float, total_squares: float, n: int) -> tuple[float, float]:
+    """Mean and sample variance (n − 1) from a sum and a sum of squares; n must be at least 2."""
+    mean = total / n
+    return mean, max(0.0, (total_squares - n * mean**2) / (n - 1))
+
+
 def nps(promoters: int, detractors: int, n: int, min_n: int) -> Estimate:
     if n == 0:
         return Estimate.empty()
     p, d = promoters / n, detractors / n
     score = 100 * (p - d)
-    se = 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
+    se = nps_standard_error(p, d, n)
     return Estimate(score, max(-100.0, score - Z95 * se), min(100.0, score + Z95 * se), n, n >= min_n)
 
 
@@ -61,9 +73,8 @@ def mean_t(total: float, total_squares: float, n: int, min_n: int) -> Estimate:
     """A mean with its t interval, from the sum and the sum of squares (so SQL can aggregate)."""
     if n == 0:
         return Estimate.empty()
-    mean = total / n
     if n == 1:
-        return Estimate(mean, None, None, n, False)
-    variance = max(0.0, (total_squares - n * mean**2) / (n - 1))
+        return Estimate(total, None, None, n, False)
+    mean, variance = mean_and_variance(total, total_squares, n)
     half = float(scipy_stats().t.ppf(0.975, n - 1)) * math.sqrt(variance / n)
     return Estimate(mean, mean - half, mean + half, n, n >= min_n)
