@@ -13,8 +13,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from voxpop.audit import pages as audit_pages
+from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
 from voxpop.customer import routes as customer_routes
+from voxpop.delivery import jobs as delivery_jobs
+from voxpop.delivery import routes as delivery_routes
 from voxpop.feedback import routes as feedback_routes
 from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import pages as ingest_pages
@@ -26,10 +30,16 @@ from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.runner import EmbeddedRunner
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
+from voxpop.survey import jobs as survey_jobs
+from voxpop.survey import pages as survey_pages
+from voxpop.survey import routes as survey_routes
+from voxpop.text import jobs as text_jobs
+from voxpop.text import pages as text_pages
+from voxpop.text import routes as text_routes
 from voxpop.web import errors
 from voxpop.web.limits import BodySizeLimit
 
-JOB_MODULES = (ingest_jobs,)
+JOB_MODULES = (ingest_jobs, text_jobs, survey_jobs, delivery_jobs)
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
@@ -89,9 +99,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy_routes,
         ingest_routes,
         insight_routes,
+        text_routes,
+        survey_routes,
+        delivery_routes,
+        audit_routes,
     ):
         app.include_router(module.router)
-    for module in (auth_pages, insight_pages, ingest_pages):
+    for module in (auth_pages, insight_pages, ingest_pages, text_pages, survey_pages, audit_pages):
         app.include_router(module.router)
     app.mount(
         "/static/swagger", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="swagger"

@@ -1,0 +1,7 @@
+"""Delivery of webhooks and email: server-rendered pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

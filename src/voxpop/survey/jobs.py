@@ -1,0 +1,1 @@
+"""Surveys: background jobs."""

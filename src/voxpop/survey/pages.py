@@ -1,0 +1,7 @@
+"""Surveys: server-rendered pages."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

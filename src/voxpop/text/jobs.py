@@ -1,0 +1,1 @@
+"""Text analytics: background jobs."""
