@@ -1,0 +1,254 @@
+"""Every query of text analytics. Feedback is read here directly (read-only); its text is changed only
+through `feedback.service`."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from voxpop.feedback.models import Feedback
+from voxpop.insight import fields
+from voxpop.kit.jobs.models import Job, JobStatus
+from voxpop.text.models import TextAnalysis, TextSentence, TextSignal, Theme
+
+
+def stale_feedback(
+    session: Session, workspace_id: uuid.UUID, version: str, limit: int
+) -> list[tuple[uuid.UUID, str]]:
+    """Records with text whose analysis is missing, made by another pipeline, or older than the text."""
+    query = (
+        select(Feedback.id, Feedback.text)
+        .outerjoin(TextAnalysis, TextAnalysis.feedback_id == Feedback.id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.text.is_not(None), Feedback.text != "")
+        .where(
+            or_(
+                TextAnalysis.id.is_(None),
+                TextAnalysis.version != version,
+                TextAnalysis.analysed_at < Feedback.updated_at,
+            )
+        )
+        .order_by(Feedback.received_at.desc())
+        .limit(limit)
+    )
+    return [(row.id, row.text) for row in session.execute(query)]
+
+
+def analyses_with_stale_themes(
+    session: Session, workspace_id: uuid.UUID, themes_version: str, limit: int
+) -> list[uuid.UUID]:
+    query = (
+        select(TextAnalysis.feedback_id)
+        .where(TextAnalysis.workspace_id == workspace_id, TextAnalysis.themes_version != themes_version)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def replace_analyses(
+    session: Session,
+    workspace_id: uuid.UUID,
+    analyses: Sequence[dict[str, Any]],
+    sentences: Sequence[dict[str, Any]],
+    signals: Sequence[dict[str, Any]],
+) -> None:
+    """Store new analyses in place of the old ones of the same records (one statement per table)."""
+    ids = [a["feedback_id"] for a in analyses]
+    for model in (TextSignal, TextSentence, TextAnalysis):
+        session.execute(delete(model).where(model.workspace_id == workspace_id, model.feedback_id.in_(ids)))
+    for model, rows in ((TextAnalysis, analyses), (TextSentence, sentences), (TextSignal, signals)):
+        if rows:
+            session.execute(insert(model), [{"workspace_id": workspace_id, **row} for row in rows])
+
+
+def sentences_of(
+    session: Session, workspace_id: uuid.UUID, feedback_ids: Sequence[uuid.UUID]
+) -> list[TextSentence]:
+    query = select(TextSentence).where(
+        TextSentence.workspace_id == workspace_id, TextSentence.feedback_id.in_(feedback_ids)
+    )
+    return list(session.scalars(query.order_by(TextSentence.feedback_id, TextSentence.position)))
+
+
+def set_sentence_themes(session: Session, assignments: Sequence[dict[str, Any]]) -> None:
+    """Bulk update by primary key: each assignment is {"id", "theme_id", "theme_similarity"}."""
+    if assignments:
+        session.execute(update(TextSentence), list(assignments))
+
+
+def mark_themes_version(
+    session: Session, workspace_id: uuid.UUID, feedback_ids: Sequence[uuid.UUID], themes_version: str
+) -> None:
+    session.execute(
+        update(TextAnalysis)
+        .where(TextAnalysis.workspace_id == workspace_id, TextAnalysis.feedback_id.in_(feedback_ids))
+        .values(themes_version=themes_version)
+    )
+
+
+def analysis_of(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> TextAnalysis | None:
+    return session.scalar(
+        select(TextAnalysis).where(
+            TextAnalysis.workspace_id == workspace_id, TextAnalysis.feedback_id == feedback_id
+        )
+    )
+
+
+def signals_of(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> list[TextSignal]:
+    query = select(TextSignal).where(
+        TextSignal.workspace_id == workspace_id, TextSignal.feedback_id == feedback_id
+    )
+    return list(session.scalars(query.order_by(TextSignal.sentence_position)))
+
+
+def themes(session: Session, workspace_id: uuid.UUID, statuses: Sequence[str] | None = None) -> list[Theme]:
+    query = select(Theme).where(Theme.workspace_id == workspace_id)
+    if statuses is not None:
+        query = query.where(Theme.status.in_(statuses))
+    return list(session.scalars(query.order_by(Theme.created_at, Theme.id)))
+
+
+def theme(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID) -> Theme | None:
+    return session.scalar(select(Theme).where(Theme.workspace_id == workspace_id, Theme.id == theme_id))
+
+
+def add_theme(session: Session, theme: Theme) -> Theme:
+    session.add(theme)
+    session.flush()
+    return theme
+
+
+def sample_sentences(
+    session: Session, workspace_id: uuid.UUID, limit: int, theme_ids: Sequence[uuid.UUID] | None = None
+) -> list[tuple[uuid.UUID, str, bytes]]:
+    """The most recent sentences (id, text, embedding) of supported languages, optionally of some themes."""
+    query = (
+        select(TextSentence.id, TextSentence.text, TextSentence.embedding)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None))
+        .order_by(TextSentence.id.desc())
+        .limit(limit)
+    )
+    if theme_ids is not None:
+        query = query.where(TextSentence.theme_id.in_(theme_ids))
+    return [(row.id, row.text, row.embedding) for row in session.execute(query)]
+
+
+def unassign_theme(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence[uuid.UUID]) -> None:
+    session.execute(
+        update(TextSentence)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.theme_id.in_(theme_ids))
+        .values(theme_id=None, theme_similarity=None)
+    )
+
+
+def move_sentences(session: Session, workspace_id: uuid.UUID, source: uuid.UUID, target: uuid.UUID) -> None:
+    session.execute(
+        update(TextSentence)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.theme_id == source)
+        .values(theme_id=target)
+    )
+
+
+def pending_job(session: Session, workspace_id: uuid.UUID, name: str) -> bool:
+    query = select(Job.id).where(
+        Job.name == name, Job.workspace_id == workspace_id, Job.status == JobStatus.PENDING
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def workspaces_with_text(session: Session) -> list[uuid.UUID]:
+    query = select(Feedback.workspace_id).where(Feedback.text.is_not(None)).distinct()
+    return list(session.scalars(query))
+
+
+def theme_stats(session: Session, workspace_id: uuid.UUID, by_top: bool) -> list[Any]:
+    """Per theme (leaf, or top-level when `by_top`): distinct records, sentences, mean sentiment, negatives."""
+    key = func.coalesce(Theme.parent_id, Theme.id) if by_top else Theme.id
+    query = (
+        select(
+            key.label("theme_id"),
+            func.count(func.distinct(TextSentence.feedback_id)).label("records"),
+            func.count().label("sentences"),
+            func.avg(TextSentence.sentiment_score).label("sentiment"),
+            func.sum(case((TextSentence.sentiment_label == "negative", 1), else_=0)).label("negative"),
+        )
+        .join(Theme, Theme.id == TextSentence.theme_id)
+        .where(TextSentence.workspace_id == workspace_id, Theme.workspace_id == workspace_id)
+        .group_by(key)
+    )
+    return list(session.execute(query))
+
+
+def theme_trend(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence[uuid.UUID]) -> list[Any]:
+    """Records per month that mention any of `theme_ids`."""
+    month = fields.field("month", session.get_bind().dialect.name).expression
+    query = (
+        select(month.label("month"), func.count(func.distinct(TextSentence.feedback_id)).label("records"))
+        .join(Feedback, Feedback.id == TextSentence.feedback_id)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.theme_id.in_(theme_ids))
+        .group_by(month)
+        .order_by(month)
+    )
+    return list(session.execute(query))
+
+
+def theme_examples(
+    session: Session, workspace_id: uuid.UUID, theme_ids: Sequence[uuid.UUID], limit: int
+) -> list[tuple[TextSentence, Feedback]]:
+    query = (
+        select(TextSentence, Feedback)
+        .join(Feedback, Feedback.id == TextSentence.feedback_id)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.theme_id.in_(theme_ids))
+        .order_by(TextSentence.theme_similarity.desc(), TextSentence.id)
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def suggestions(session: Session, workspace_id: uuid.UUID, limit: int) -> list[tuple[TextSentence, Feedback]]:
+    """Sentences that carry a suggestion signal, newest first, with their records."""
+    query = (
+        select(TextSentence, Feedback)
+        .join(
+            TextSignal,
+            (TextSignal.feedback_id == TextSentence.feedback_id)
+            & (TextSignal.sentence_position == TextSentence.position),
+        )
+        .join(Feedback, Feedback.id == TextSentence.feedback_id)
+        .where(TextSignal.workspace_id == workspace_id, TextSignal.kind == "suggestion")
+        .order_by(Feedback.received_at.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def text_search(session: Session, workspace_id: uuid.UUID, words: str, limit: int) -> list[Feedback]:
+    """Records whose text contains `words` (case-insensitive), newest first."""
+    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(Feedback)
+        .where(Feedback.workspace_id == workspace_id, Feedback.text.ilike(pattern, escape="\\"))
+        .order_by(Feedback.received_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def feedback_by_ids(session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Feedback]:
+    return list(
+        session.scalars(select(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.id.in_(ids)))
+    )
+
+
+def sentence_vectors(session: Session, workspace_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, bytes]]:
+    """(record id, embedding) of the workspace's most recent analysed sentences, for similarity search."""
+    query = (
+        select(TextSentence.feedback_id, TextSentence.embedding)
+        .where(TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None))
+        .order_by(TextSentence.id.desc())
+        .limit(limit)
+    )
+    return [(row[0], row[1]) for row in session.execute(query)]

@@ -1,0 +1,169 @@
+"""Text analytics operations: analyse records in batches, keep theme assignments current, and read results.
+
+Nothing here commits except `analyse_batch`, which is called only by the background job: it releases the
+database while the model runs, so a long batch never blocks writers.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from voxpop.feedback import service as feedback_service
+from voxpop.kit import clock
+from voxpop.kit.jobs import enqueue
+from voxpop.kit.settings import Settings, get_settings
+from voxpop.text import embeddings, pipeline, repository, themes
+from voxpop.text.components import Doc, Options
+
+ANALYSE = "text.analyse"
+FIRST_DISCOVERY_SENTENCES = 300
+
+
+def options(settings: Settings | None = None) -> Options:
+    settings = settings or get_settings()
+    return Options(
+        model=settings.text_model,
+        max_chars=settings.max_text_chars,
+        phone_region=settings.default_phone_region,
+        mask_names=settings.text_mask_names,
+        languages=tuple(settings.text_languages),
+    )
+
+
+def version(settings: Settings | None = None) -> str:
+    return pipeline.version_key(pipeline.DEFAULT_COMPONENTS, options(settings))
+
+
+def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
+    """Ask for the workspace's new or changed texts to be analysed (one pending job at most)."""
+    if not repository.pending_job(session, workspace_id, ANALYSE):
+        enqueue(session, ANALYSE, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
+
+
+def analyse_batch(session: Session, workspace_id: uuid.UUID, settings: Settings | None = None) -> int:
+    """Analyse up to one batch of records needing it, store the results, commit; returns how many."""
+    settings = settings or get_settings()
+    read_at = clock.now()
+    rows = repository.stale_feedback(session, workspace_id, version(settings), settings.text_batch_records)
+    session.commit()
+    if not rows:
+        return 0
+    docs = pipeline.analyse_texts([text for _, text in rows], options(settings))
+    theme_set = themes.theme_set(session, workspace_id)
+    _store(session, workspace_id, rows, docs, theme_set, read_at, settings)
+    session.commit()
+    return len(rows)
+
+
+def _store(
+    session: Session,
+    workspace_id: uuid.UUID,
+    rows: Sequence[tuple[uuid.UUID, str]],
+    docs: Sequence[Doc],
+    theme_set: themes.ThemeSet,
+    read_at: datetime,
+    settings: Settings,
+) -> None:
+    analyses: list[dict[str, Any]] = []
+    sentences: list[dict[str, Any]] = []
+    signals: list[dict[str, Any]] = []
+    for (feedback_id, _), doc in zip(rows, docs, strict=True):
+        analyses.append(_analysis_row(feedback_id, doc, theme_set.version, read_at, settings))
+        sentences.extend(_sentence_rows(feedback_id, doc, theme_set, settings.theme_min_similarity))
+        signals.extend(
+            {
+                "feedback_id": feedback_id,
+                "kind": s.kind,
+                "detail": s.detail,
+                "sentence_position": s.sentence_index,
+                "phrase": s.phrase[:300],
+            }
+            for s in doc.signals
+        )
+    repository.replace_analyses(session, workspace_id, analyses, sentences, signals)
+    if settings.text_redact_source:
+        changed = [
+            (fid, raw, doc.text) for (fid, raw), doc in zip(rows, docs, strict=True) if doc.text != raw
+        ]
+        feedback_service.replace_texts(session, workspace_id, changed)
+
+
+def _analysis_row(
+    feedback_id: uuid.UUID, doc: Doc, themes_version: str, read_at: datetime, settings: Settings
+) -> dict[str, Any]:
+    return {
+        "feedback_id": feedback_id,
+        "version": version(settings),
+        "themes_version": themes_version,
+        "language": doc.language,
+        "supported": doc.supported,
+        "sentiment_label": doc.sentiment.label if doc.sentiment else None,
+        "sentiment_score": doc.sentiment.score if doc.sentiment else None,
+        "details": {"flags": doc.flags, "redactions": dict(doc.redactions), "text": doc.text},
+        "analysed_at": read_at,
+    }
+
+
+def _sentence_rows(
+    feedback_id: uuid.UUID, doc: Doc, theme_set: themes.ThemeSet, min_similarity: float
+) -> list[dict[str, Any]]:
+    pieces = [s for s in doc.sentences if s.embedding is not None]
+    vectors = embeddings.from_bytes(
+        [embeddings.to_bytes(s.embedding) for s in pieces if s.embedding is not None]
+    )
+    assigned = theme_set.assign(vectors, min_similarity)
+    return [
+        {
+            "feedback_id": feedback_id,
+            "position": position,
+            "start": s.start,
+            "end": s.end,
+            "text": s.text,
+            "language": s.language,
+            "sentiment_label": s.sentiment.label if s.sentiment else None,
+            "sentiment_score": s.sentiment.score if s.sentiment else None,
+            "embedding": embeddings.to_bytes(s.embedding) if s.embedding is not None else b"",
+            "theme_id": theme if s.supported else None,
+            "theme_similarity": similarity if s.supported else None,
+        }
+        for position, (s, (theme, similarity)) in enumerate(zip(pieces, assigned, strict=True))
+    ]
+
+
+def reassign_batch(session: Session, workspace_id: uuid.UUID, settings: Settings | None = None) -> int:
+    """Re-assign the sentences of up to 1,000 records analysed against an older theme set; returns how many."""
+    settings = settings or get_settings()
+    theme_set = themes.theme_set(session, workspace_id)
+    feedback_ids = repository.analyses_with_stale_themes(session, workspace_id, theme_set.version, 1000)
+    if not feedback_ids:
+        return 0
+    stored = [s for s in repository.sentences_of(session, workspace_id, feedback_ids) if s.sentiment_label]
+    assigned = theme_set.assign(
+        embeddings.from_bytes([s.embedding for s in stored]), settings.theme_min_similarity
+    )
+    repository.set_sentence_themes(
+        session,
+        [
+            {"id": s.id, "theme_id": t, "theme_similarity": sim}
+            for s, (t, sim) in zip(stored, assigned, strict=True)
+        ],
+    )
+    repository.mark_themes_version(session, workspace_id, feedback_ids, theme_set.version)
+    return len(feedback_ids)
+
+
+def discover_if_new(session: Session, workspace_id: uuid.UUID) -> bool:
+    """The first discovery runs by itself once a workspace has enough analysed sentences."""
+    if repository.themes(session, workspace_id):
+        return False
+    if (
+        len(repository.sample_sentences(session, workspace_id, FIRST_DISCOVERY_SENTENCES))
+        < FIRST_DISCOVERY_SENTENCES
+    ):
+        return False
+    return bool(themes.discover(session, workspace_id))

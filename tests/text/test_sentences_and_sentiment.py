@@ -1,0 +1,50 @@
+"""Sentences and aspect sentiment: each opinion gets its own sentence and its own sentiment."""
+
+from __future__ import annotations
+
+from voxpop.text import pipeline
+from voxpop.text.sentences import split
+
+
+def test_a_contrast_splits_one_sentence_into_two_opinions() -> None:
+    assert [s.text for s in split("Delivery was slow but the driver was lovely.")] == [
+        "Delivery was slow",
+        "but the driver was lovely.",
+    ]
+
+
+def test_abbreviations_do_not_end_a_sentence_and_short_contrasts_stay_whole() -> None:
+    assert [s.text for s in split("Mr. Smith helped me. Good but pricey")] == [
+        "Mr. Smith helped me.",
+        "Good but pricey",
+    ]
+
+
+def test_offsets_point_into_the_text() -> None:
+    text = "First one!  Second one?\nThird, however the fourth part differs."
+    assert all(text[s.start : s.end] == s.text for s in split(text))
+
+
+def test_delivery_slow_driver_lovely_is_negative_about_one_and_positive_about_the_other() -> None:
+    (doc,) = pipeline.analyse_texts(["Delivery was slow but the driver was lovely."])
+    slow, lovely = doc.sentences
+    assert slow.sentiment is not None and slow.sentiment.label == "negative"
+    assert lovely.sentiment is not None and lovely.sentiment.label == "positive"
+
+
+def test_record_sentiment_follows_what_dominates_and_scores_stay_in_range() -> None:
+    texts = [
+        "Absolutely terrible. The order was wrong, the refund never came and support ignored me. Thanks anyway.",
+        "I love this shop, the staff are wonderful and everything arrived perfectly.",
+    ]
+    negative, positive = pipeline.analyse_texts(texts)
+    assert (
+        negative.sentiment is not None
+        and negative.sentiment.label == "negative"
+        and negative.sentiment.score < 0
+    )
+    assert (
+        positive.sentiment is not None
+        and positive.sentiment.label == "positive"
+        and positive.sentiment.score > 0
+    )
