@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voxpop.text import pipeline
+from voxpop.text import pipeline, service
 from voxpop.text.sentences import split
 
 
@@ -26,7 +26,7 @@ def test_offsets_point_into_the_text() -> None:
 
 
 def test_delivery_slow_driver_lovely_is_negative_about_one_and_positive_about_the_other() -> None:
-    (doc,) = pipeline.analyse_texts(["Delivery was slow but the driver was lovely."])
+    (doc,) = pipeline.analyse_texts(["Delivery was slow but the driver was lovely."], service.options())
     slow, lovely = doc.sentences
     assert slow.sentiment is not None and slow.sentiment.label == "negative"
     assert lovely.sentiment is not None and lovely.sentiment.label == "positive"
@@ -37,7 +37,7 @@ def test_record_sentiment_follows_what_dominates_and_scores_stay_in_range() -> N
         "Absolutely terrible. The order was wrong, the refund never came and support ignored me. Thanks anyway.",
         "I love this shop, the staff are wonderful and everything arrived perfectly.",
     ]
-    negative, positive = pipeline.analyse_texts(texts)
+    negative, positive = pipeline.analyse_texts(texts, service.options())
     assert (
         negative.sentiment is not None
         and negative.sentiment.label == "negative"

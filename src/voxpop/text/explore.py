@@ -81,9 +81,19 @@ def theme_detail(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID)
                 "sentiment": sentence.sentiment_label,
                 "received_at": record.received_at,
             }
-            for sentence, record in examples
+            for sentence, record in _one_per_record(examples)
         ],
     }
+
+
+def _one_per_record(examples: list[Any]) -> list[Any]:
+    seen: set[uuid.UUID] = set()
+    kept = []
+    for sentence, record in examples:
+        if record.id not in seen:
+            seen.add(record.id)
+            kept.append((sentence, record))
+    return kept
 
 
 def record_analysis(
@@ -215,3 +225,15 @@ def _nearest(
             if len(best) >= limit:
                 break
     return list(best.items())
+
+
+def monthly_volumes(
+    session: Session, workspace_id: uuid.UUID, months: int = 6
+) -> dict[uuid.UUID, list[tuple[str, int]]]:
+    """Each top-level theme's records per month over the last `months` months that have any data."""
+    rows = repository.monthly_mentions(session, workspace_id)
+    recent = sorted({row.month for row in rows})[-months:]
+    volumes: dict[uuid.UUID, dict[str, int]] = {}
+    for row in rows:
+        volumes.setdefault(row.theme_id, {})[row.month] = int(row.records)
+    return {theme: [(m, counts.get(m, 0)) for m in recent] for theme, counts in volumes.items()}

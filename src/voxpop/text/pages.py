@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.feedback import service as feedback_service
+from voxpop.insight import theme_impact
+from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
@@ -65,6 +67,30 @@ def discover(
     enqueue(session, jobs.DISCOVER, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
     session.commit()
     return RedirectResponse("/themes", status_code=303)
+
+
+@router.get("/themes/impact")
+def impact_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    metric: Literal["nps", "csat", "ces", "rating"] = "nps",
+) -> HTMLResponse:
+    """What to fix first (negative impact) and what to protect (positive impact), with volume and trend."""
+    workspace_id = page.principal.workspace_id
+    overall, found = theme_impact.impacts(session, workspace_id, SliceQuery(metric=metric))
+    tree = explore.theme_tree(session, workspace_id)
+    return render(
+        request,
+        "text/impact.html",
+        page=page,
+        metric=metric,
+        overall=overall,
+        fix=[i for i in found if i.impact < 0],
+        protect=[i for i in reversed(found) if i.impact >= 0],
+        views={view.id: view for view in tree},
+        trends=explore.monthly_volumes(session, workspace_id),
+    )
 
 
 @router.get("/themes/{theme_id}")

@@ -99,9 +99,8 @@ def _sentiment(docs: list[Doc], options: Options) -> list[Doc]:
     scored = [s for doc in docs for s in doc.sentences if s.supported and s.embedding is not None]
     if not scored:
         return docs
-    probabilities = sentiment.probabilities(
-        np.stack([s.embedding for s in scored if s.embedding is not None])
-    )
+    vectors = np.stack([s.embedding for s in scored if s.embedding is not None])
+    probabilities = sentiment.probabilities(vectors, sentiment.head_file(options.sentiment_head))
     by_sentence = {id(s): p for s, p in zip(scored, probabilities, strict=True)}
     for doc in docs:
         own = [(s, by_sentence[id(s)]) for s in doc.sentences if id(s) in by_sentence]
@@ -122,7 +121,8 @@ def _signals(docs: list[Doc], options: Options) -> list[Doc]:
 def version_key(names: Sequence[str], options: Options) -> str:
     """Which components, versions, model and sentiment head made an analysis; a change means re-analyse."""
     parts = [f"{name}@{component(name).version}" for name in names]
-    head = hashlib.sha256(sentiment.HEAD_FILE.read_bytes()).hexdigest()[:8] if "sentiment" in names else ""
+    head_file = sentiment.head_file(options.sentiment_head)
+    head = hashlib.sha256(head_file.read_bytes()).hexdigest()[:8] if "sentiment" in names else ""
     return "+".join(parts) + f"|model={options.model or 'all-MiniLM-L6-v2'}|head={head}"
 
 

@@ -252,3 +252,21 @@ def sentence_vectors(session: Session, workspace_id: uuid.UUID, limit: int) -> l
         .limit(limit)
     )
     return [(row[0], row[1]) for row in session.execute(query)]
+
+
+def monthly_mentions(session: Session, workspace_id: uuid.UUID) -> list[Any]:
+    """(top-level theme, month, records) for every theme and month."""
+    month = fields.field("month", session.get_bind().dialect.name).expression
+    top = func.coalesce(Theme.parent_id, Theme.id)
+    query = (
+        select(
+            top.label("theme_id"),
+            month.label("month"),
+            func.count(func.distinct(TextSentence.feedback_id)).label("records"),
+        )
+        .join(Theme, Theme.id == TextSentence.theme_id)
+        .join(Feedback, Feedback.id == TextSentence.feedback_id)
+        .where(TextSentence.workspace_id == workspace_id)
+        .group_by(top, month)
+    )
+    return list(session.execute(query))

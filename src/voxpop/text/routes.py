@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import asdict
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
+from voxpop.insight import theme_impact as theme_impact_service
+from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, NotFound, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
@@ -41,6 +44,34 @@ def list_themes(session: SessionDep, caller: Reader) -> list[ThemeOut]:
     return [
         ThemeOut.model_validate(asdict(view)) for view in explore.theme_tree(session, caller.workspace_id)
     ]
+
+
+@router.get("/themes/impact")
+def theme_impact(
+    session: SessionDep,
+    caller: Reader,
+    metric: Literal["nps", "csat", "ces", "rating"] = "nps",
+    level: Literal["theme", "sub"] = "theme",
+    since: date | None = None,
+    until: date | None = None,
+) -> dict[str, Any]:
+    """Each theme's impact on a score in points (all minus those not mentioning it), with a 95 % interval,
+    its reach and volume; most negative first ("what to fix first"), positive last ("what to protect")."""
+    query = SliceQuery(metric=metric, since=since, until=until)
+    overall, found = theme_impact_service.impacts(
+        session, caller.workspace_id, query, top_level=level == "theme"
+    )
+    names = {view.id: view.name for view in _all_views(session, caller.workspace_id)}
+    return {
+        "metric": metric,
+        "overall": asdict(overall),
+        "themes": [{"name": names.get(i.theme_id, "?"), **asdict(i)} for i in found],
+    }
+
+
+def _all_views(session: Session, workspace_id: uuid.UUID) -> list[explore.ThemeView]:
+    tree = explore.theme_tree(session, workspace_id)
+    return [*tree, *(child for view in tree for child in view.children)]
 
 
 @router.get("/themes/{theme_id}")

@@ -31,8 +31,13 @@ class Sentiment:
         return cls(label, round(float(probabilities[2] - probabilities[0]), 4))
 
 
-@lru_cache(maxsize=1)
-def _layers(path: Path = HEAD_FILE) -> tuple[tuple[Probabilities, Probabilities], ...]:
+def head_file(configured: str = "") -> Path:
+    """The sentiment head to use: a configured file, or the one shipped with voxpop."""
+    return Path(configured) if configured else HEAD_FILE
+
+
+@lru_cache(maxsize=2)
+def _layers(path: Path) -> tuple[tuple[Probabilities, Probabilities], ...]:
     with np.load(path) as head:
         classes = [str(name) for name in head["classes"]]
         if tuple(classes) != LABELS:
@@ -43,10 +48,10 @@ def _layers(path: Path = HEAD_FILE) -> tuple[tuple[Probabilities, Probabilities]
         )
 
 
-def probabilities(embeddings: npt.NDArray[np.float32]) -> Probabilities:
+def probabilities(embeddings: npt.NDArray[np.float32], head: Path = HEAD_FILE) -> Probabilities:
     """Class probabilities (negative, neutral, positive), one row per embedding."""
     hidden = embeddings.astype(np.float64)
-    layers = _layers()
+    layers = _layers(head)
     for index, (weights, bias) in enumerate(layers):
         hidden = hidden @ weights + bias
         if index < len(layers) - 1:

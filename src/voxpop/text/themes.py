@@ -157,9 +157,9 @@ def accept(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID) -> Th
 def merge(session: Session, workspace_id: uuid.UUID, source_id: uuid.UUID, target_id: uuid.UUID) -> Theme:
     """`source` joins `target`: its sentences and sub-themes move over, and the target's centroid becomes
     the mean of both, so sentences like either are assigned to the target from now on."""
-    if source_id == target_id:
-        raise _invalid("target_id", "a theme cannot be merged into itself")
     source, target = _get(session, workspace_id, source_id), _get(session, workspace_id, target_id)
+    if source.id == target.id:
+        raise _invalid("target_id", "a theme cannot be merged into itself")
     for child in _children(session, workspace_id, source.id):
         child.parent_id = target.id if target.parent_id is None else target.parent_id
         _touch(child)
