@@ -1,0 +1,3 @@
+"""Browser fixtures for the text pages."""
+
+from tests.web.conftest import browser, context, page, playwright_driver  # noqa: F401
