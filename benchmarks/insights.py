@@ -56,6 +56,23 @@ def _metrics_path(where: list[str]) -> str:
     return "/api/v1/metrics?" + urlencode(params)
 
 
+def _overview_sql(where: str, join: bool) -> list[str]:
+    """The overview's three queries as the API runs them (since issue 6's speed work): counts by channel,
+    counts by month, and every metric's sums in one pass."""
+    source = "feedback f" + (" LEFT JOIN customers c ON c.id = f.customer_id" if join else "")
+    stars = ", ".join(
+        f"sum(CASE WHEN f.rating >= {k - 0.5} AND f.rating < {k + 0.5} THEN 1 ELSE 0 END)"
+        for k in range(1, 6)
+    )
+    return [
+        f"SELECT f.channel, count(*) FROM {source} WHERE {where} GROUP BY 1",
+        f"SELECT strftime(f.received_at, '%Y-%m'), count(*) FROM {source} WHERE {where} GROUP BY 1 ORDER BY 1",
+        f"SELECT {NPS_SUMS}, count(f.csat), sum(CASE WHEN f.csat >= 4 THEN 1 ELSE 0 END), "
+        "count(f.ces), sum(f.ces), sum(f.ces * f.ces), sum(CASE WHEN f.ces >= 5 THEN 1 ELSE 0 END), "
+        f"count(f.rating), sum(f.rating), sum(f.rating * f.rating), {stars} FROM {source} WHERE {where}",
+    ]
+
+
 NPS_SUMS = (
     "count(f.nps) AS n, sum(CASE WHEN f.nps >= 9 THEN 1 ELSE 0 END) AS promoters, "
     "sum(CASE WHEN f.nps <= 6 THEN 1 ELSE 0 END) AS detractors"
@@ -86,22 +103,25 @@ SHAPES: dict[str, dict[str, Any]] = {
     "overview_unfiltered": {
         "what": "GET /api/v1/overview (no filter: counts by channel, by month, headline NPS/CSAT/CES/rating)",
         "path": "/api/v1/overview",
-        "duckdb": [
-            f"SELECT channel, count(*) FROM feedback f WHERE workspace_id = '{WORKSPACE_ID}' GROUP BY 1",
-            f"SELECT strftime(received_at, '%Y-%m'), count(*) FROM feedback f "
-            f"WHERE workspace_id = '{WORKSPACE_ID}' GROUP BY 1 ORDER BY 1",
-            f"SELECT {NPS_SUMS} FROM feedback f WHERE workspace_id = '{WORKSPACE_ID}' AND nps IS NOT NULL",
-            "SELECT count(csat), sum(CASE WHEN csat >= 4 THEN 1 ELSE 0 END) FROM feedback "
-            f"WHERE workspace_id = '{WORKSPACE_ID}' AND csat IS NOT NULL",
-            "SELECT count(ces), sum(ces), sum(ces * ces), sum(CASE WHEN ces >= 5 THEN 1 ELSE 0 END) "
-            f"FROM feedback WHERE workspace_id = '{WORKSPACE_ID}' AND ces IS NOT NULL",
-            "SELECT count(rating), sum(rating), sum(rating * rating), "
-            + ", ".join(
-                f"sum(CASE WHEN rating >= {k - 0.5} AND rating < {k + 0.5} THEN 1 ELSE 0 END)"
-                for k in range(1, 6)
-            )
-            + f" FROM feedback WHERE workspace_id = '{WORKSPACE_ID}' AND rating IS NOT NULL",
-        ],
+        "duckdb": _overview_sql(f"f.workspace_id = '{WORKSPACE_ID}'", join=False),
+    },
+    "overview_email_north_2025": {
+        "what": "GET /api/v1/overview where channel=email, where customer.region=north, "
+        f"since {SINCE} until {UNTIL}: the overview dashboard with three filters",
+        "path": "/api/v1/overview?"
+        + urlencode(
+            [
+                ("where", "channel=email"),
+                ("where", "customer.region=north"),
+                ("since", SINCE),
+                ("until", UNTIL),
+            ]
+        ),
+        "duckdb": _overview_sql(
+            f"f.workspace_id = '{WORKSPACE_ID}' AND f.channel = 'email' AND c.attributes->>'region' = 'north' "
+            f"AND {WINDOW}",
+            join=True,
+        ),
     },
 }
 CONCURRENT_SHAPE = "nps_month_email_north_2025"
@@ -367,12 +387,16 @@ def _flags(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_same(bodies: dict[str, Any], duck: dict[str, dict[str, Any]]) -> dict[str, bool]:
-    """The API's n per month must equal DuckDB's over the same rows (the two metrics shapes)."""
+    """The API's n per month must equal DuckDB's over the same rows (the two metrics shapes), and the filtered
+    overview's total DuckDB's count."""
     same: dict[str, bool] = {}
     for name in ("nps_month_email_north_2025", "nps_month_web_active_2025"):
         ours = {figure["keys"]["month"]: figure["n"] for figure in bodies.get(name) or []}
         theirs = {row[0]: int(row[1]) for row in duck[name]["rows"]}
         same[name] = bool(ours) and ours == theirs
+    name = "overview_email_north_2025"
+    total = (bodies.get(name) or {}).get("total")
+    same[name] = bool(total) and total == sum(int(row[1]) for row in duck[name]["rows"])
     return same
 
 
@@ -496,7 +520,8 @@ def main() -> None:
     if not args.keep:
         shutil.rmtree(data_dir, ignore_errors=True)
     report["finished_utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    if args.json_out:
+    if args.json_out:  # its folder may have been the data directory, removed just now
+        Path(args.json_out).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json_out).write_text(json.dumps(report, indent=2, default=str))
     print(json.dumps(report["machine"], indent=2))
     print(table(report))

@@ -1,20 +1,35 @@
 """Imports every table so that Alembic and the test database see the whole schema."""
 
+from voxpop.audit.models import AuditEvent
 from voxpop.auth.models import ApiKey, Membership, User
 from voxpop.customer.models import Customer, CustomerIdentity
+from voxpop.delivery.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from voxpop.feedback.models import Feedback
 from voxpop.ingest.models import Import, ImportRejection
 from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
 from voxpop.kit.db import Base
 from voxpop.kit.jobs.models import Job
+from voxpop.report.models import ReportSubscription, WeeklyReportSent
+from voxpop.survey.models import (
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveySuppression,
+    SurveyUnsubscribe,
+    SurveyVersion,
+)
+from voxpop.text.models import TextAnalysis, TextSentence, TextSignal, Theme
 from voxpop.workspace.models import Workspace
 
 __all__ = [
     "ApiKey",
+    "AuditEvent",
     "Base",
     "Customer",
     "CustomerIdentity",
+    "Delivery",
+    "DeliveryAttempt",
     "Feedback",
     "Import",
     "ImportRejection",
@@ -22,6 +37,19 @@ __all__ = [
     "Job",
     "JourneyEvent",
     "Membership",
+    "ReportSubscription",
+    "Survey",
+    "SurveyInvitation",
+    "SurveyResponse",
+    "SurveySuppression",
+    "SurveyUnsubscribe",
+    "SurveyVersion",
+    "TextAnalysis",
+    "TextSentence",
+    "TextSignal",
+    "Theme",
     "User",
+    "WebhookEndpoint",
+    "WeeklyReportSent",
     "Workspace",
 ]

@@ -1,7 +1,55 @@
-"""The audit log: server-rendered pages."""
+"""The audit log: server-rendered pages (admins only)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from voxpop.audit import service
+from voxpop.auth.roles import Permission
+from voxpop.kit.errors import Forbidden
+from voxpop.web.deps import SessionDep
+from voxpop.web.pages import PageContext, PageDep, render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def require_admin(page: PageContext) -> None:
+    if not page.can(Permission.MANAGE_WORKSPACE):
+        raise Forbidden(f"only admins may open this page; your role is {page.principal.role}")
+
+
+@router.get("/audit")
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    action: Annotated[str, Query(max_length=100)] = "",
+    actor: Annotated[str, Query(max_length=320)] = "",
+    number: Annotated[int, Query(alias="page", ge=1)] = 1,
+) -> HTMLResponse:
+    require_admin(page)
+    workspace_id = page.principal.workspace_id
+    events, total = service.page(
+        session,
+        workspace_id,
+        action=action or None,
+        actor=actor.strip() or None,
+        limit=PAGE_SIZE,
+        offset=(number - 1) * PAGE_SIZE,
+    )
+    return render(
+        request,
+        "audit/log.html",
+        page=page,
+        events=events,
+        total=total,
+        number=number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+        action=action,
+        actor=actor,
+        actions=service.actions(session, workspace_id),
+    )

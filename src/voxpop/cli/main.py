@@ -10,8 +10,9 @@ from typing import Annotated
 import typer
 
 from voxpop import migrations
+from voxpop.audit import service as audit
 from voxpop.auth import service as auth_service
-from voxpop.cli import imports, metrics, runtime
+from voxpop.cli import analyze, imports, metrics, runtime
 from voxpop.cli.output import console, emit_json, reports_errors
 from voxpop.customer import service as customer_service
 from voxpop.kit.db import session_scope
@@ -32,6 +33,7 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(customer_app, name="customer")
 app.command(name="import")(imports.import_file)
 app.command()(metrics.metrics)
+app.command()(analyze.analyze)
 app.command()(runtime.serve)
 app.command()(runtime.worker)
 app.command()(runtime.demo)
@@ -59,6 +61,9 @@ def workspace_create(name: str, as_json: JsonOpt = False) -> None:
     migrations.ensure_schema()
     with session_scope() as session:
         workspace = workspace_service.create(session, name)
+        audit.record(
+            session, workspace.id, audit.command_line(), "workspace.create", "workspace", workspace.id
+        )
         session.commit()
     if as_json:
         emit_json({"id": str(workspace.id), "name": workspace.name})
@@ -89,6 +94,8 @@ def user_create(
         except NotFound:
             user = auth_service.create_user(session, email, password)
         auth_service.add_member(session, user, ws.id, role)
+        details = {"email": user.email, "role": role, "new_user": generated}
+        audit.record(session, ws.id, audit.command_line(), "user.add", "user", user.id, details)
         session.commit()
     result = {"email": user.email, "workspace": ws.name, "role": role}
     if generated:
@@ -115,6 +122,10 @@ def apikey_create(
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
         created = auth_service.create_api_key(session, ws.id, role, name, expires_in_days)
+        details = {"prefix": created.key.prefix, "role": role, "name": name}
+        audit.record(
+            session, ws.id, audit.command_line(), "api_key.create", "api_key", created.key.id, details
+        )
         session.commit()
     if as_json:
         emit_json({"key": created.secret, "prefix": created.key.prefix, "role": role, "workspace": ws.name})
@@ -128,7 +139,10 @@ def apikey_create(
 def apikey_revoke(prefix: str, workspace: WorkspaceOpt) -> None:
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
-        auth_service.revoke_api_key(session, ws.id, prefix)
+        key = auth_service.revoke_api_key(session, ws.id, prefix)
+        audit.record(
+            session, ws.id, audit.command_line(), "api_key.revoke", "api_key", key.id, {"prefix": prefix}
+        )
         session.commit()
     console.print(f"API key {prefix} revoked.")
 
@@ -170,6 +184,8 @@ def customer_export(
         ws = workspace_service.get_by_name(session, workspace)
         customer = customer_service.find(session, ws.id, id_or_email)
         document = privacy_service.export(session, ws.id, customer.id)
+        audit.record(session, ws.id, audit.command_line(), "customer.export", "customer", customer.id)
+        session.commit()
     text = json.dumps(document, ensure_ascii=False, indent=2)
     if output is None:
         typer.echo(text)
@@ -186,6 +202,8 @@ def customer_erase(id_or_email: str, workspace: WorkspaceOpt, as_json: JsonOpt =
         ws = workspace_service.get_by_name(session, workspace)
         customer = customer_service.find(session, ws.id, id_or_email)
         erased = privacy_service.erase(session, ws.id, customer.id)
+        details = erased.model_dump(mode="json")
+        audit.record(session, ws.id, audit.command_line(), "customer.erase", "customer", customer.id, details)
         session.commit()
     if as_json:
         emit_json(erased.model_dump(mode="json"))

@@ -16,6 +16,7 @@ from voxpop.customer import service as customer_service
 from voxpop.demo.generator import DemoData
 from voxpop.feedback import service as feedback_service
 from voxpop.journey import service as journey_service
+from voxpop.text import service as text_service
 
 Item = TypeVar("Item")
 Progress = Callable[[int, int], None]
@@ -34,7 +35,7 @@ def load(
     """
     total = len(data.customers) + len(data.events) + len(data.feedback)
     loader = _Loader(session, workspace_id, total, progress, chunk)
-    return {
+    counts = {
         "customers": loader.write(data.customers, customer_service.upsert),
         "events": loader.write(
             data.events, lambda s, w, items: journey_service.ingest_many(s, w, items, "demo")
@@ -43,6 +44,9 @@ def load(
             data.feedback, lambda s, w, items: feedback_service.ingest_many(s, w, items, "demo")
         ),
     }
+    text_service.request_analysis(session, workspace_id)
+    session.commit()
+    return counts
 
 
 class _Loader:

@@ -19,7 +19,13 @@ class Feedback(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "source", "external_id"),
         Index("ix_feedback_workspace_received", "workspace_id", "received_at"),
-        Index("ix_feedback_workspace_channel", "workspace_id", "channel"),
+        Index(
+            "ix_feedback_workspace_channel_received",
+            "workspace_id",
+            "channel",
+            "received_at",
+            postgresql_include=["nps", "csat", "ces", "rating", "customer_id", "lifecycle_stage"],
+        ),
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

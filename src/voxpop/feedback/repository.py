@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
@@ -51,3 +51,16 @@ def delete_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: u
         delete(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def replace_texts(
+    session: Session, workspace_id: uuid.UUID, changes: Sequence[tuple[uuid.UUID, str, str]]
+) -> None:
+    """Set each record's text to its new form only if it still holds the text that was read (compare and
+    set), leaving `updated_at` alone: a redaction is not a change by the customer."""
+    for feedback_id, old, new in changes:
+        session.execute(
+            update(Feedback)
+            .where(Feedback.workspace_id == workspace_id, Feedback.id == feedback_id, Feedback.text == old)
+            .values(text=new)
+        )

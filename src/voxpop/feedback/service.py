@@ -91,3 +91,11 @@ def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUI
 
 def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
     return repository.delete_of_customer(session, workspace_id, customer_id)
+
+
+def replace_texts(
+    session: Session, workspace_id: uuid.UUID, changes: Sequence[tuple[uuid.UUID, str, str]]
+) -> None:
+    """Replace texts (id, text read, new text) where they were not changed meanwhile: text analysis stores
+    the cleaned, redacted form in place of the original."""
+    repository.replace_texts(session, workspace_id, changes)

@@ -37,7 +37,7 @@ def upload(
     if not page.can(Permission.WRITE_DATA):
         raise Forbidden("your role may not import data")
     try:
-        start_import(session, page.principal.workspace_id, file, kind, None)
+        start_import(session, page.principal, file, kind, None)
     except DomainError as error:
         imports = service.recent(session, page.principal.workspace_id)
         return render(request, "ingest/imports.html", 422, page=page, imports=imports, error=error.message)

@@ -9,6 +9,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
+from voxpop.audit import service as audit
+from voxpop.auth.service import Principal
 from voxpop.ingest import service
 from voxpop.ingest.jobs import RUN_IMPORT
 from voxpop.ingest.mapping import parse_mapping
@@ -33,8 +35,9 @@ def save_upload(upload: UploadFile) -> Path:
 
 
 def start_import(
-    session: SessionDep, workspace_id: uuid.UUID, upload: UploadFile, kind: str, mapping_text: str | None
+    session: SessionDep, caller: Principal, upload: UploadFile, kind: str, mapping_text: str | None
 ) -> ImportOut:
+    workspace_id = caller.workspace_id
     mapping = parse_mapping(kind, mapping_text)
     path = save_upload(upload)
     try:
@@ -45,6 +48,8 @@ def start_import(
         path.unlink(missing_ok=True)
         raise
     enqueue(session, RUN_IMPORT, {"import_id": str(record.id)}, workspace_id=workspace_id)
+    details = {"filename": record.filename, "kind": kind}
+    audit.record(session, workspace_id, caller, "import.start", "import", record.id, details)
     session.commit()
     return service.describe(record)
 
@@ -58,7 +63,7 @@ def create_import(
     mapping: Annotated[str | None, Form(description="a mapping as JSON (see docs/importing.md)")] = None,
 ) -> ImportOut:
     """Accept a file; it is imported in the background. Poll the import for its progress and report."""
-    return start_import(session, caller.workspace_id, file, kind, mapping)
+    return start_import(session, caller, file, kind, mapping)
 
 
 @router.get("")

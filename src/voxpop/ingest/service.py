@@ -37,6 +37,7 @@ from voxpop.kit.db import is_postgres
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
+from voxpop.text import service as text_service
 
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
 
@@ -208,6 +209,8 @@ def _import_chunk(
     record.rows_rejected += len({p.row for p in rejected})
     record.rows_done = chunk[-1].number
     repository.add_rejections(session, record.id, rejected)
+    if record.kind == "feedback" and items:
+        text_service.request_analysis(session, record.workspace_id)
 
 
 def _with_occurrences(rows: Iterator[readers.SourceRow]) -> Iterator[readers.SourceRow]:

@@ -14,12 +14,13 @@ from voxpop.insight import repository
 from voxpop.insight.compare import Comparison, benjamini_hochberg, compare, minus
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.repository import Scope
-from voxpop.insight.service import METRICS
+from voxpop.insight.service import check_metric
 from voxpop.kit import clock
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.settings import get_settings
 
 PERIODS = ("week", "month", "quarter")
+SEGMENT_FIELDS = ("channel", "lifecycle_stage", "customer.region", "customer.plan", "customer.segment")
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,6 @@ def last_complete_periods(period: str, as_of: date | None = None) -> tuple[Windo
     return Window(start, end), Window(previous_start, start)
 
 
-def check_metric(metric: str) -> None:
-    if metric not in METRICS:
-        raise Invalid(
-            f"unknown metric {metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
-        )
-
-
 def _sums(session: Session, metric: str, scope: Scope, by: list[str]) -> list[dict[str, Any]]:
     dialect = session.get_bind().dialect.name
     return repository.metric_sums(session, metric, scope, [field_named(name, dialect) for name in by])
@@ -95,7 +89,7 @@ def compare_windows(
     metric: str,
     current: Window,
     previous: Window,
-    where: tuple[tuple[str, str], ...] = (),
+    where: tuple[tuple[str, str | None], ...] = (),
 ) -> Change:
     """One window of time against another, over the records matching `where` (FIELD=VALUE pairs)."""
     check_metric(metric)

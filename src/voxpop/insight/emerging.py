@@ -21,11 +21,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from voxpop.insight import repository
-from voxpop.insight.changes import Window, check_metric, last_complete_periods, periods_before
+from voxpop.insight.changes import Window, last_complete_periods, periods_before
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import mean_and_variance, nps_standard_error
 from voxpop.insight.models import Insight
-from voxpop.insight.service import figure
+from voxpop.insight.service import check_metric, figure
 from voxpop.kit import clock
 
 KIND = "metric_out_of_control"

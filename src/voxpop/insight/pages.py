@@ -1,39 +1,91 @@
-"""Dashboards: overview, trends, what changed, journey — every figure with its n, every table exportable."""
+"""Dashboards: overview, trends, what changed, journey, drivers, and the records behind every number.
+
+Every figure links to the records page with its own filters (`records.records_link`); every table downloads
+as CSV or XLSX from the page that shows it (`?download=TABLE&format=csv|xlsx`, through `export.download`)."""
 
 from __future__ import annotations
 
-import csv
-import io
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 from markupsafe import Markup
 
-from voxpop.insight import changes, charts, journey, key_drivers, priority_chart, service
-from voxpop.insight.routes import parse_where
-from voxpop.insight.service import Figure, SliceQuery
+from voxpop.insight import changes, charts, export, journey, key_drivers, priority_chart, records, service
+from voxpop.insight.export import Table
+from voxpop.insight.records import records_link
+from voxpop.insight.routes import Filters, FiltersDep
 from voxpop.kit.settings import get_settings
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageDep, render
 
 router = APIRouter(include_in_schema=False)
-SEGMENT_FIELDS = ("channel", "lifecycle_stage", "customer.region", "customer.plan", "customer.segment")
 METRIC_LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES (mean)", "rating": "Star rating (mean)"}
+DownloadParam = Annotated[str | None, Query(description="the name of a table on the page, to download")]
+FormatParam = Annotated[str, Query(alias="format")]
+
+
+def _page(
+    request: Request,
+    template: str,
+    tables: list[Table],
+    download: str | None,
+    file_format: str,
+    **context: Any,
+) -> Response:
+    """The page, or one of its tables as a file when `download` names it."""
+    if download is not None:
+        return export.download(tables, download, file_format)
+    return render(
+        request,
+        template,
+        tables={t.name: t for t in tables},
+        records_link=records_link,
+        labels=METRIC_LABELS,
+        min_n=get_settings().min_n,
+        **context,
+    )
 
 
 @router.get("/")
-def overview_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    overview = service.overview(session, page.principal.workspace_id)
-    busiest = max((n for _, n in overview.by_month), default=0)
-    return render(
+def overview_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    chosen: FiltersDep,
+    download: DownloadParam = None,
+    file_format: FormatParam = "csv",
+) -> Response:
+    overview = service.overview(
+        session, page.principal.workspace_id, chosen.where, chosen.since, chosen.until
+    )
+    tables = [
+        export.figures_table(
+            "scores", ["metric"], [_as_keyed("metric", m, f) for m, f in overview.scores.items()]
+        ),
+        export.counts_table("channels", "channel", overview.by_channel),
+        export.counts_table("months", "month", overview.by_month),
+    ]
+    return _page(
         request,
         "insight/overview.html",
+        tables,
+        download,
+        file_format,
         page=page,
         overview=overview,
-        busiest=busiest,
-        min_n=get_settings().min_n,
+        busiest=max((n for _, n in overview.by_month), default=0),
+        filters=chosen,
+        where_text=_where_text(chosen),
     )
+
+
+def _as_keyed(key: str, value: str, figure: service.Figure) -> service.Figure:
+    return service.Figure({key: value}, figure.estimate, figure.details)
+
+
+def _where_text(chosen: Filters) -> list[str]:
+    return [f"{name}={value}" for name, value in chosen.where if value is not None]
 
 
 @router.get("/trends")
@@ -41,40 +93,51 @@ def trends_page(
     request: Request,
     session: SessionDep,
     page: PageDep,
+    chosen: FiltersDep,
     metric: str = "nps",
     by: str = "month",
-    where: Annotated[list[str], Query()] = [],  # noqa: B006
-) -> HTMLResponse:
-    query = SliceQuery(metric=metric, by=(by,), where=parse_where(where))
-    figures = service.figures(session, page.principal.workspace_id, query)
+    download: DownloadParam = None,
+    file_format: FormatParam = "csv",
+) -> Response:
+    figures = service.figures(session, page.principal.workspace_id, chosen.query(metric, (by,)))
     title = f"{METRIC_LABELS.get(metric, metric)} by {by}"
-    chart = Markup(charts.trend(figures, by, title))
-    return render(
+    return _page(
         request,
         "insight/trends.html",
+        [export.figures_table(f"{metric}-{by}", [by], figures)],
+        download,
+        file_format,
         page=page,
         figures=figures,
         metric=metric,
         by=by,
-        where=where,
-        chart=chart,
+        filters=chosen,
+        where_text=_where_text(chosen),
+        chart=Markup(charts.trend(figures, by, title)),
         title=title,
-        labels=METRIC_LABELS,
-        min_n=get_settings().min_n,
-        export=_export_link(metric, (by,), where),
     )
 
 
 @router.get("/changes")
 def changes_page(
-    request: Request, session: SessionDep, page: PageDep, metric: str = "nps", period: str = "month"
-) -> HTMLResponse:
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    metric: str = "nps",
+    period: str = "month",
+    download: DownloadParam = None,
+    file_format: FormatParam = "csv",
+) -> Response:
     workspace_id = page.principal.workspace_id
     current, previous, overall = changes.period_over_period(session, workspace_id, metric, period)
-    _, _, moved = changes.movements(session, workspace_id, metric, list(SEGMENT_FIELDS), period)
-    return render(
+    _, _, moved = changes.movements(session, workspace_id, metric, list(changes.SEGMENT_FIELDS), period)
+    tables = [export.changes_table("overall", [overall]), export.changes_table("movements", moved)]
+    return _page(
         request,
         "insight/changes.html",
+        tables,
+        download,
+        file_format,
         page=page,
         metric=metric,
         period=period,
@@ -82,66 +145,91 @@ def changes_page(
         previous=previous,
         overall=overall,
         movements=moved,
-        labels=METRIC_LABELS,
     )
 
 
 @router.get("/journey")
-def journey_page(request: Request, session: SessionDep, page: PageDep, metric: str = "nps") -> HTMLResponse:
+def journey_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    metric: str = "nps",
+    download: DownloadParam = None,
+    file_format: FormatParam = "csv",
+) -> Response:
     workspace_id = page.principal.workspace_id
     grid = journey.stage_by_channel(session, workspace_id, metric)
-    stages = sorted({f.keys["lifecycle_stage"] or "–" for f in grid})
-    channels = sorted({f.keys["channel"] or "–" for f in grid})
-    cells = {(f.keys["lifecycle_stage"] or "–", f.keys["channel"] or "–"): f for f in grid}
-    return render(
+    whole = journey.whole_and_parts(session, workspace_id)
+    precursors = journey.precursors(session, workspace_id)
+    tables = [
+        export.figures_table("stage-by-channel", ["lifecycle_stage", "channel"], grid),
+        export.figures_table("touchpoints", ["touchpoint"], whole.touchpoints),
+        export.precursors_table("precursors", precursors),
+    ]
+    relationship = [
+        ("touchpoint", None),
+        *(("touchpoint", t) for t in get_settings().relationship_touchpoints),
+    ]
+    return _page(
         request,
         "insight/journey.html",
+        tables,
+        download,
+        file_format,
         page=page,
         metric=metric,
-        labels=METRIC_LABELS,
-        stages=stages,
-        channels=channels,
-        cells=cells,
-        whole=journey.whole_and_parts(session, workspace_id),
-        precursors=journey.precursors(session, workspace_id),
-        min_n=get_settings().min_n,
+        stages=sorted({f.keys["lifecycle_stage"] or "–" for f in grid}),
+        channels=sorted({f.keys["channel"] or "–" for f in grid}),
+        cells={(f.keys["lifecycle_stage"] or "–", f.keys["channel"] or "–"): f for f in grid},
+        whole=whole,
+        relationship_where=relationship,
+        filters=Filters(),
+        precursors=precursors,
     )
 
 
-def _export_link(metric: str, by: tuple[str, ...], where: list[str]) -> str:
-    from urllib.parse import urlencode
-
-    params = [("metric", metric), *[("by", b) for b in by], *[("where", w) for w in where]]
-    return "/export/figures.csv?" + urlencode(params)
-
-
-@router.get("/export/figures.csv")
+@router.get("/export/figures.{file_format}")
 def export_figures(
     session: SessionDep,
     page: PageDep,
+    file_format: str,
+    chosen: FiltersDep,
     metric: str,
     by: Annotated[list[str], Query()] = [],  # noqa: B006
-    where: Annotated[list[str], Query()] = [],  # noqa: B006
 ) -> Response:
-    """The figures of any slice as CSV: keys, value, interval, n, and the reliability mark."""
-    query = SliceQuery(metric=metric, by=tuple(by), where=parse_where(where))
-    figures = service.figures(session, page.principal.workspace_id, query)
-    name = "-".join([metric, *by]) or metric
-    return Response(
-        figures_csv(query.by, figures),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    """The figures of any slice as CSV or XLSX: keys, value, interval, n, and the reliability mark."""
+    figures = service.figures(session, page.principal.workspace_id, chosen.query(metric, tuple(by)))
+    name = "-".join([metric, *by])
+    return export.download([export.figures_table(name, by, figures)], name, file_format)
+
+
+@router.get("/records")
+def records_page(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    chosen: FiltersDep,
+    metric: str = "",
+    number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+) -> Response:
+    """The records behind a figure, 50 a page, newest first."""
+    per_page = 50
+    found = records.records(
+        session, page.principal.workspace_id, chosen.query(metric), per_page, (number - 1) * per_page
     )
-
-
-def figures_csv(by: tuple[str, ...], figures: list[Figure]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*by, "value", "ci_low", "ci_high", "n", "reliable"])
-    for f in figures:
-        e = f.estimate
-        writer.writerow([*(f.keys[k] for k in by), e.value, e.low, e.high, e.n, e.reliable])
-    return out.getvalue()
+    return _page(
+        request,
+        "insight/records.html",
+        [],
+        None,
+        "csv",
+        page=page,
+        found=found,
+        metric=metric,
+        filters=chosen,
+        number=number,
+        last=max(1, -(-found.total // per_page)),
+    )
 
 
 @router.get("/drivers")
@@ -152,20 +240,24 @@ def drivers_page(
     outcome: str = "nps",
     predictors: str = "",
     method: Literal["shapley", "relative_weights"] = "shapley",
-) -> HTMLResponse:
+    download: DownloadParam = None,
+    file_format: FormatParam = "csv",
+) -> Response:
     workspace_id = page.principal.workspace_id
     names = [p.strip() for p in predictors.split(",") if p.strip()] or key_drivers.rating_items(
         session, workspace_id
     )
     analysis = key_drivers.analyse(session, workspace_id, outcome, names, method) if names else None
     title = f"Key drivers of {key_drivers.OUTCOMES.get(outcome, outcome)}"
-    chart = Markup(priority_chart.priority_matrix(analysis, title)) if analysis else ""
-    return render(
+    return _page(
         request,
         "insight/drivers.html",
+        [export.drivers_table("drivers", analysis)] if analysis else [],
+        download,
+        file_format,
         page=page,
         analysis=analysis,
-        chart=chart,
+        chart=Markup(priority_chart.priority_matrix(analysis, title)) if analysis else "",
         title=title,
         outcome=outcome,
         predictors=", ".join(names),

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, or_, select, text
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from voxpop.customer.models import Customer
@@ -16,6 +16,7 @@ from voxpop.feedback.models import Feedback
 from voxpop.insight.fields import Field
 from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
+from voxpop.text.models import TextSentence, Theme
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -60,23 +61,52 @@ METRIC_SUMS: dict[str, dict[str, ColumnElement[Any]]] = {
 
 @dataclass(frozen=True)
 class Scope:
-    """Which records a figure covers: the workspace, filters on fields, a time window and a text search."""
+    """Which records a figure covers: the workspace, filters on fields, a time window and a text search.
+    Filters on different fields must all hold; several on one field match any of its values, and a value
+    of None matches records without one."""
 
     workspace_id: uuid.UUID
-    filters: tuple[tuple[Field, str], ...] = ()
+    filters: tuple[tuple[Field, str | None], ...] = ()
     since: datetime | None = None
     until: datetime | None = None
     text: str | None = None
 
 
+def _matches(filter_field: Field, values: list[str | None]) -> ColumnElement[bool]:
+    conditions = [filter_field.expression == value for value in values if value is not None]
+    if None in values:
+        conditions.append(filter_field.expression.is_(None))
+    return or_(*conditions)
+
+
+def _needs_customer(scope: Scope, fields: list[Field]) -> bool:
+    return any(f.needs_customer for f in fields) or any(f.needs_customer for f, _ in scope.filters)
+
+
+def _aggregate(session: Session, query: Select[Any], scope: Scope, fields: list[Field]) -> list[Any]:
+    """Run an aggregate over many records. PostgreSQL has no statistics on a customer attribute, guesses that
+    0.5 % of customers match and plans a nested loop that probes feedback once per customer; such queries
+    run with nested loops off, so as a hash join (about 3× faster at 1M records; docs/benchmarks.md)."""
+    hashed = session.get_bind().dialect.name == "postgresql" and _needs_customer(scope, fields)
+    if hashed:  # SET LOCAL: a failed query ends it with its transaction
+        session.execute(text("SET LOCAL enable_nestloop = off"))
+    rows = list(session.execute(query))
+    if hashed:
+        session.execute(text("SET LOCAL enable_nestloop = on"))
+    return rows
+
+
 def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any]:
-    query = query.where(Feedback.workspace_id == scope.workspace_id)
-    if any(f.needs_customer for f in fields) or any(f.needs_customer for f, _ in scope.filters):
+    query = query.select_from(Feedback).where(Feedback.workspace_id == scope.workspace_id)
+    if _needs_customer(scope, fields):
         query = query.outerjoin(
             Customer, (Customer.id == Feedback.customer_id) & (Customer.workspace_id == scope.workspace_id)
         )
+    by_name: dict[str, tuple[Field, list[str | None]]] = {}
     for filter_field, value in scope.filters:
-        query = query.where(filter_field.expression == value)
+        by_name.setdefault(filter_field.name, (filter_field, []))[1].append(value)
+    for filter_field, values in by_name.values():
+        query = query.where(_matches(filter_field, values))
     if scope.since is not None:
         query = query.where(Feedback.received_at >= scope.since)
     if scope.until is not None:
@@ -93,15 +123,34 @@ def metric_sums(session: Session, metric: str, scope: Scope, group_by: list[Fiel
     query = _scoped(select(*keys, *sums), scope, group_by).where(METRIC_SCORE[metric].is_not(None))
     if keys:
         labels = [key.name for key in keys]
-        query = query.group_by(*labels)
+        query = query.group_by(*_groupings(group_by))
         query = query.order_by(*labels)
-    return [dict(row._mapping) for row in session.execute(query)]
+    return [dict(row._mapping) for row in _aggregate(session, query, scope, group_by)]
+
+
+def headline_sums(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
+    """Every metric's sums over the scope in one pass (each sum skips records without its score)."""
+    columns = [
+        column.label(f"{metric}__{name}")
+        for metric, sums in METRIC_SUMS.items()
+        for name, column in sums.items()
+    ]
+    (row,) = (r._mapping for r in _aggregate(session, _scoped(select(*columns), scope, []), scope, []))
+    found: dict[str, dict[str, Any]] = {metric: {} for metric in METRIC_SUMS}
+    for label, value in row.items():
+        metric, name = str(label).split("__")
+        found[metric][name] = value
+    return found
+
+
+def _groupings(fields: list[Field]) -> list[Any]:
+    return [f.grouping if f.grouping is not None else f"g{i}" for i, f in enumerate(fields)]
 
 
 def counts_by(session: Session, scope: Scope, group: Field) -> list[tuple[str | None, int]]:
     key = group.expression.label("g0")
-    query = _scoped(select(key, func.count().label("n")), scope, [group]).group_by("g0")
-    return [(row.g0, int(row.n)) for row in session.execute(query.order_by("g0"))]
+    query = _scoped(select(key, func.count().label("n")), scope, [group]).group_by(*_groupings([group]))
+    return [(row.g0, int(row.n)) for row in _aggregate(session, query.order_by("g0"), scope, [group])]
 
 
 def precursor_counts(
@@ -191,3 +240,66 @@ def recent_attributes(session: Session, workspace_id: uuid.UUID, limit: int) -> 
         .limit(limit)
     )
     return [dict(value or {}) for value in session.scalars(query)]
+
+
+RECORD_COLUMNS: tuple[Any, ...] = (
+    Feedback.id,
+    Feedback.received_at,
+    Feedback.kind,
+    Feedback.channel,
+    Feedback.source,
+    Feedback.lifecycle_stage,
+    Feedback.touchpoint,
+    Feedback.nps,
+    Feedback.csat,
+    Feedback.ces,
+    Feedback.rating,
+    Feedback.title,
+    Feedback.text,
+    Feedback.customer_id,
+)
+
+
+def records(
+    session: Session, scope: Scope, score: str | None, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many records the scope holds (only those with `score`, if named), and one page of them, newest
+    first, with their customer's name."""
+    owner = aliased(Customer)
+    customer_name = (
+        select(owner.name)
+        .where(owner.id == Feedback.customer_id, owner.workspace_id == scope.workspace_id)
+        .correlate(Feedback)
+        .scalar_subquery()
+        .label("customer_name")
+    )
+    fields = [f for f, _ in scope.filters]
+    counted = _scoped(select(func.count(Feedback.id)), scope, fields)
+    listed = _scoped(select(*RECORD_COLUMNS, customer_name), scope, fields)
+    if score is not None:
+        counted = counted.where(METRIC_SCORE[score].is_not(None))
+        listed = listed.where(METRIC_SCORE[score].is_not(None))
+    ((total,),) = _aggregate(session, counted, scope, fields)
+    page = listed.order_by(Feedback.received_at.desc(), Feedback.id.desc()).limit(limit).offset(offset)
+    return int(total), [dict(row._mapping) for row in session.execute(page)]
+
+
+def theme_metric_sums(session: Session, metric: str, scope: Scope, top_level: bool) -> list[dict[str, Any]]:
+    """Per theme (top-level, or leaf when not `top_level`): the metric's sums over the records in `scope` that
+    mention it. Themes are read-only here, like feedback: text analytics writes them."""
+    theme_key = func.coalesce(Theme.parent_id, Theme.id) if top_level else Theme.id
+    mentions = (
+        select(TextSentence.feedback_id.label("feedback_id"), theme_key.label("theme_id"))
+        .join(Theme, Theme.id == TextSentence.theme_id)
+        .where(TextSentence.workspace_id == scope.workspace_id)
+        .distinct()
+        .subquery()
+    )
+    sums = [column.label(name) for name, column in METRIC_SUMS[metric].items()]
+    query = (
+        select(mentions.c.theme_id, *sums)
+        .select_from(Feedback)
+        .join(mentions, mentions.c.feedback_id == Feedback.id)
+    )
+    query = _scoped(query, scope, [f for f, _ in scope.filters]).where(METRIC_SCORE[metric].is_not(None))
+    return [dict(row._mapping) for row in session.execute(query.group_by(mentions.c.theme_id))]

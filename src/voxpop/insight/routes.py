@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 
-from voxpop.insight import changes, emerging, journey, key_drivers, service
+from voxpop.insight import changes, emerging, journey, key_drivers, records, service
 from voxpop.insight.models import Insight
-from voxpop.insight.schemas import ChangeOut, FigureOut, WindowOut
+from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1", tags=["insight"])
-
-
-@router.get("/overview")
-def get_overview(session: SessionDep, caller: Reader) -> dict[str, Any]:
-    """Volumes by channel and month; NPS, CSAT %, CES and star rating, each with n, interval and reliability."""
-    overview = service.overview(session, caller.workspace_id)
-    return {
-        "total": overview.total,
-        "scores": {metric: FigureOut.of(figure).model_dump() for metric, figure in overview.scores.items()},
-        "by_channel": overview.by_channel,
-        "by_month": overview.by_month,
-    }
 
 
 def parse_where(conditions: list[str]) -> tuple[tuple[str, str], ...]:
@@ -40,23 +28,80 @@ def parse_where(conditions: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+def parse_filters(where: list[str], missing: list[str]) -> tuple[tuple[str, str | None], ...]:
+    """`where` FIELD=VALUE conditions, and `missing` FIELD names meaning "has no value"."""
+    for name in missing:
+        if not name.strip():
+            raise Invalid("malformed filter", [Problem("name the field that has no value", field="missing")])
+    return (*parse_where(where), *((name.strip(), None) for name in missing))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which records: the same parameters on every figure, page, export and drill-down."""
+
+    where: tuple[tuple[str, str | None], ...] = ()
+    since: date | None = None
+    until: date | None = None
+    text: str | None = None
+
+    def query(self, metric: str, by: tuple[str, ...] = ()) -> SliceQuery:
+        return SliceQuery(metric, by, self.where, self.since, self.until, self.text)
+
+
+def filters(
+    where: Annotated[
+        list[str], Query(description="Filters FIELD=VALUE; repeat a field to match any of its values")
+    ] = [],  # noqa: B006
+    missing: Annotated[list[str], Query(description="Fields that must have no value")] = [],  # noqa: B006
+    since: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
+    text: str | None = None,
+) -> Filters:
+    """Blank values (a form's empty fields) mean no filter."""
+    conditions = parse_filters([w for w in where if w.strip()], missing)
+    return Filters(conditions, _day("since", since), _day("until", until), text or None)
+
+
+def _day(name: str, value: str | None) -> date | None:
+    if not value or not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise Invalid(f"{name} is not a date", [Problem("use YYYY-MM-DD", field=name)]) from None
+
+
+FiltersDep = Annotated[Filters, Depends(filters)]
+
+
+@router.get("/records")
+def get_records(
+    session: SessionDep,
+    caller: Reader,
+    chosen: FiltersDep,
+    metric: str = "",
+    limit: Annotated[int, Query(ge=1, le=records.MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> RecordPageOut:
+    """The feedback records behind a figure, newest first: the same filters as /metrics, a group's keys as
+    `where` (or `missing`), and with `metric` only records carrying that score, so `total` is the figure's n."""
+    page = records.records(session, caller.workspace_id, chosen.query(metric), limit, offset)
+    return RecordPageOut.of(page)
+
+
 @router.get("/metrics")
 def get_metrics(
     session: SessionDep,
     caller: Reader,
+    chosen: FiltersDep,
     metric: str,
     by: Annotated[
         list[str], Query(description="Fields to group by: month, channel, customer.region, …")
     ] = [],  # noqa: B006
-    where: Annotated[list[str], Query(description="Filters FIELD=VALUE")] = [],  # noqa: B006
-    since: date | None = None,
-    until: date | None = None,
-    text: str | None = None,
 ) -> list[FigureOut]:
     """A metric (nps, csat, ces, rating) for every group of a slice, each with n, 95 % interval and reliability."""
-    query = SliceQuery(
-        metric=metric, by=tuple(by), where=parse_where(where), since=since, until=until, text=text
-    )
+    query = chosen.query(metric, tuple(by))
     return [FigureOut.of(figure) for figure in service.figures(session, caller.workspace_id, query)]
 
 
@@ -207,3 +252,16 @@ def get_drivers(
     relative weights), with bootstrap intervals, rank and current performance."""
     names = predictors or key_drivers.rating_items(session, caller.workspace_id)
     return asdict(key_drivers.analyse(session, caller.workspace_id, outcome, names, method, resamples))
+
+
+@router.get("/overview")
+def get_overview(session: SessionDep, caller: Reader, chosen: FiltersDep) -> dict[str, Any]:
+    """Volumes by channel and month; NPS, CSAT %, CES and star rating, each with n, interval and reliability;
+    over the records matching the filters (all by default)."""
+    overview = service.overview(session, caller.workspace_id, chosen.where, chosen.since, chosen.until)
+    return {
+        "total": overview.total,
+        "scores": {metric: FigureOut.of(figure).model_dump() for metric, figure in overview.scores.items()},
+        "by_channel": overview.by_channel,
+        "by_month": overview.by_month,
+    }

@@ -33,9 +33,12 @@ class Figure:
 
 @dataclass(frozen=True)
 class SliceQuery:
+    """A metric for each group of `by`, over the records matching `where` (FIELD, VALUE) pairs — None for
+    records without a value; several values of one field match any — the dates (inclusive) and the text."""
+
     metric: str
     by: tuple[str, ...] = ()
-    where: tuple[tuple[str, str], ...] = ()
+    where: tuple[tuple[str, str | None], ...] = ()
     since: date | None = None
     until: date | None = None
     text: str | None = None
@@ -53,12 +56,21 @@ def _estimate(metric: str, sums: dict[str, Any], min_n: int) -> tuple[Estimate, 
     return mean, {"distribution": {star: int(sums[f"stars_{star}"]) for star in range(1, 6)}}
 
 
-def _scope(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> tuple[Scope, list[Field]]:
-    dialect = session.get_bind().dialect.name
-    if query.metric not in METRICS:
+def check_metric(metric: str) -> None:
+    if metric not in METRICS:
         raise Invalid(
-            f"unknown metric {query.metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
+            f"unknown metric {metric!r}", [Problem(f"use one of: {', '.join(METRICS)}", field="metric")]
         )
+
+
+def _scope(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> tuple[Scope, list[Field]]:
+    check_metric(query.metric)
+    dialect = session.get_bind().dialect.name
+    return scope_of(session, workspace_id, query), [field_named(name, dialect) for name in query.by]
+
+
+def scope_of(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> Scope:
+    """The records a query covers (its `where`, dates and text), whatever its metric and groups."""
     for name, day in (("since", query.since), ("until", query.until)):
         if day is not None and not EARLIEST <= day <= LATEST:
             raise Invalid(
@@ -66,14 +78,14 @@ def _scope(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> tupl
             )
     if query.since and query.until and query.since > query.until:
         raise Invalid("the period is empty", [Problem("--since must not be after --until", field="since")])
-    scope = Scope(
+    dialect = session.get_bind().dialect.name
+    return Scope(
         workspace_id=workspace_id,
         filters=tuple((field_named(name, dialect), value) for name, value in query.where),
         since=_start_of(query.since),
         until=_start_of(query.until + timedelta(days=1)) if query.until else None,
         text=query.text,
     )
-    return scope, [field_named(name, dialect) for name in query.by]
 
 
 def _start_of(day: date | None) -> datetime | None:
@@ -103,11 +115,6 @@ def _key(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def headline(session: Session, workspace_id: uuid.UUID, metric: str) -> Figure:
-    (figure,) = figures(session, workspace_id, SliceQuery(metric=metric))
-    return figure
-
-
 @dataclass(frozen=True)
 class Overview:
     total: int
@@ -116,18 +123,24 @@ class Overview:
     by_month: list[tuple[str, int]]
 
 
-def overview(session: Session, workspace_id: uuid.UUID) -> Overview:
-    """Volumes by channel and month, and the headline NPS, CSAT %, CES and star rating."""
+def overview(
+    session: Session,
+    workspace_id: uuid.UUID,
+    where: tuple[tuple[str, str | None], ...] = (),
+    since: date | None = None,
+    until: date | None = None,
+) -> Overview:
+    """Volumes by channel and month, and the headline NPS, CSAT %, CES and star rating, of the records
+    matching the filters (all records by default)."""
     dialect = session.get_bind().dialect.name
-    scope = Scope(workspace_id=workspace_id)
+    scope = scope_of(session, workspace_id, SliceQuery(metric="", where=where, since=since, until=until))
     by_channel = [
         (str(k), n) for k, n in repository.counts_by(session, scope, field_named("channel", dialect))
     ]
     by_channel.sort(key=lambda pair: -pair[1])
     by_month = [(str(k), n) for k, n in repository.counts_by(session, scope, field_named("month", dialect))]
+    headline = repository.headline_sums(session, scope)
+    scores = {metric: figure(metric, {}, headline[metric]) for metric in METRICS}
     return Overview(
-        total=sum(n for _, n in by_channel),
-        scores={metric: headline(session, workspace_id, metric) for metric in METRICS},
-        by_channel=by_channel,
-        by_month=by_month,
+        total=sum(n for _, n in by_channel), scores=scores, by_channel=by_channel, by_month=by_month
     )

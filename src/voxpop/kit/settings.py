@@ -50,6 +50,24 @@ class Settings(BaseSettings):
     job_max_attempts: int = Field(5, ge=1)
     embedded_jobs: bool = True
     relationship_touchpoints: list[str] = ["relationship", "relationship survey"]
+    text_model: str = ""
+    text_sentiment_head: str = ""
+    text_languages: list[str] = ["en"]
+    text_mask_names: bool = True
+    text_redact_source: bool = True
+    text_batch_records: int = Field(256, ge=1)
+    theme_min_similarity: float = Field(0.4, ge=0, le=1)
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    delivery_retry_base_seconds: float = Field(5.0, gt=0)
+    delivery_retry_max_seconds: float = Field(3600.0, gt=0)
+    delivery_give_up_seconds: float = Field(3 * 24 * 3600.0, ge=0)
+    smtp_host: str = "localhost"
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_from: str = "voxpop@localhost"
+    smtp_timeout_seconds: float = Field(30.0, gt=0)
 
     @classmethod
     def settings_customise_sources(

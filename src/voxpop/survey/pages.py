@@ -1,7 +1,179 @@
-"""Surveys: server-rendered pages."""
+"""Surveys: server-rendered pages. The builder (a survey's definition as JSON, checked as a whole, each save
+a new version), the survey's links, QR code and funnel; and the respondent's pages (`public`)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+import uuid
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from voxpop.auth.roles import Permission
+from voxpop.kit.errors import DomainError, Forbidden, Invalid, problems_from_errors
+from voxpop.survey import funnel, public, service
+from voxpop.survey.definition import definition_of
+from voxpop.survey.schemas import SurveyChange, SurveyIn
+from voxpop.web.deps import SessionDep
+from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+
+router = APIRouter(include_in_schema=False)
+router.include_router(public.router)
+
+EXAMPLE = {
+    "default_language": "en",
+    "hidden_fields": ["order_id"],
+    "ask_consent": True,
+    "pages": [
+        {
+            "questions": [
+                {
+                    "id": "nps",
+                    "type": "nps",
+                    "required": True,
+                    "text": {"en": "{first_name|Hello}, how likely are you to recommend us to a friend?"},
+                }
+            ]
+        },
+        {
+            "questions": [
+                {
+                    "id": "improve",
+                    "type": "long_text",
+                    "text": "You gave us {answer.nps}. What should we improve?",
+                    "show_if": [{"question": "nps", "op": "lte", "value": 6}],
+                },
+                {
+                    "id": "best",
+                    "type": "long_text",
+                    "text": "You gave us {answer.nps}. What did you like most?",
+                    "show_if": [{"question": "nps", "op": "gte", "value": 7}],
+                },
+            ]
+        },
+    ],
+}
+
+
+def _writer(request: Request, page: PageContext, token: str) -> None:
+    check_csrf(request, token)
+    if not page.can(Permission.WRITE_DATA):
+        raise Forbidden("your role may not change surveys")
+
+
+def _problems(error: ValidationError | DomainError) -> list[str]:
+    if isinstance(error, DomainError):
+        return [error.message] + [f"{p.field}: {p.reason}" if p.field else p.reason for p in error.problems]
+    return [
+        f"{p.field}: {p.reason}" if p.field else p.reason for p in problems_from_errors(list(error.errors()))
+    ]
+
+
+@router.get("/surveys")
+def surveys_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    return _list(request, session, page, {"definition": json.dumps(EXAMPLE, indent=2)}, [])
+
+
+def _list(
+    request: Request, session: Session, page: PageContext, form: dict[str, Any], problems: list[str]
+) -> HTMLResponse:
+    surveys = service.list_of(session, page.principal.workspace_id)
+    status = 422 if problems else 200
+    return render(
+        request, "survey/list.html", status, page=page, surveys=surveys, form=form, problems=problems
+    )
+
+
+@router.post("/surveys")
+def create_survey(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    name: Annotated[str, Form()] = "",
+    slug: Annotated[str, Form()] = "",
+    lifecycle_stage: Annotated[str, Form()] = "",
+    touchpoint: Annotated[str, Form()] = "",
+    definition: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    _writer(request, page, csrf_token)
+    form = {"name": name, "slug": slug, "lifecycle_stage": lifecycle_stage, "touchpoint": touchpoint}
+    try:
+        data = SurveyIn.model_validate(
+            {**{k: v or None for k, v in form.items()}, "definition": _json(definition)}
+        )
+        survey = service.create(session, page.principal.workspace_id, data)
+    except (ValidationError, DomainError) as error:
+        return _list(request, session, page, {**form, "definition": definition}, _problems(error))
+    session.commit()
+    return RedirectResponse(f"/surveys/{survey.id}", status_code=303)
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise Invalid(f"the definition is not valid JSON: {error.msg} at {where}") from None
+
+
+@router.get("/surveys/{survey_id}")
+def survey_page(survey_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    return _detail(request, session, page, survey_id, None, [])
+
+
+def _detail(
+    request: Request,
+    session: Session,
+    page: PageContext,
+    survey_id: uuid.UUID,
+    draft: str | None,
+    problems: list[str],
+) -> HTMLResponse:
+    survey = service.get(session, page.principal.workspace_id, survey_id)
+    version = service.current_version(session, survey)
+    base = str(request.base_url).rstrip("/")
+    return render(
+        request,
+        "survey/detail.html",
+        422 if problems else 200,
+        page=page,
+        survey=survey,
+        link=base + service.public_path(survey),
+        qr=service.qr_svg(base + service.public_path(survey) + "?via=qr"),
+        figures=funnel.funnel(session, survey, definition_of(version.id, version.definition)),
+        versions=service.versions(session, page.principal.workspace_id, survey_id),
+        definition=draft
+        if draft is not None
+        else json.dumps(version.definition, indent=2, ensure_ascii=False),
+        problems=problems,
+    )
+
+
+@router.post("/surveys/{survey_id}")
+def change_survey(
+    survey_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    status: Annotated[str, Form()] = "",
+    definition: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Saves the edited definition as a new version when it changed, and the status."""
+    _writer(request, page, csrf_token)
+    try:
+        survey = service.get(session, page.principal.workspace_id, survey_id)
+        current = service.current_version(session, survey).definition
+        given = _json(definition)
+        change = SurveyChange.model_validate(
+            {"status": status or None, "definition": given if given != current else None}
+        )
+        service.change(session, page.principal.workspace_id, survey_id, change)
+    except (ValidationError, DomainError) as error:
+        return _detail(request, session, page, survey_id, definition, _problems(error))
+    session.commit()
+    return RedirectResponse(f"/surveys/{survey_id}", status_code=303)

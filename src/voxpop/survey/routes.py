@@ -1,7 +1,121 @@
-"""Surveys: the API."""
+"""Surveys: the API. Definitions as JSON, their versions, personal links, the QR code, funnel and answers."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
 
-router = APIRouter(prefix="/api/v1", tags=["survey"])
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from voxpop.survey import funnel, service
+from voxpop.survey.definition import definition_of
+from voxpop.survey.schemas import (
+    FunnelOut,
+    InAppIn,
+    InAppOut,
+    InvitationOut,
+    InvitationsIn,
+    RemindersIn,
+    RemindersOut,
+    ResponseOut,
+    SurveyChange,
+    SurveyIn,
+    SurveyOut,
+    VersionOut,
+)
+from voxpop.web.deps import Reader, SessionDep, Writer
+
+router = APIRouter(prefix="/api/v1/surveys", tags=["survey"])
+
+
+@router.post("", status_code=201)
+def create_survey(body: SurveyIn, session: SessionDep, caller: Writer) -> SurveyOut:
+    """A new survey (version 1 of its definition), public at `/s/<slug>` while its status is `live`."""
+    survey = service.create(session, caller.workspace_id, body)
+    out = service.describe(session, survey)
+    session.commit()
+    return out
+
+
+@router.post("/in-app")
+def survey_for_app(body: InAppIn, session: SessionDep, caller: Writer) -> InAppOut:
+    """Which survey, if any, to show this customer in the app now: a personal link to open, or why not.
+    Showing one counts as an invitation (channel `app`) for the contact rules."""
+    out = service.in_app(session, caller.workspace_id, body)
+    session.commit()
+    return out
+
+
+@router.get("")
+def list_surveys(session: SessionDep, caller: Reader) -> list[SurveyOut]:
+    return [service.describe(session, s) for s in service.list_of(session, caller.workspace_id)]
+
+
+@router.get("/{survey_id}")
+def get_survey(survey_id: uuid.UUID, session: SessionDep, caller: Reader) -> SurveyOut:
+    return service.describe(session, service.get(session, caller.workspace_id, survey_id))
+
+
+@router.patch("/{survey_id}")
+def change_survey(survey_id: uuid.UUID, body: SurveyChange, session: SessionDep, caller: Writer) -> SurveyOut:
+    """Change the name, status, stage or touchpoint; a new definition becomes the next version."""
+    survey = service.change(session, caller.workspace_id, survey_id, body)
+    out = service.describe(session, survey)
+    session.commit()
+    return out
+
+
+@router.get("/{survey_id}/versions")
+def list_versions(survey_id: uuid.UUID, session: SessionDep, caller: Reader) -> list[VersionOut]:
+    return [VersionOut.model_validate(v) for v in service.versions(session, caller.workspace_id, survey_id)]
+
+
+@router.post("/{survey_id}/invitations", status_code=201)
+def create_invitations(
+    survey_id: uuid.UUID, body: InvitationsIn, request: Request, session: SessionDep, caller: Writer
+) -> list[InvitationOut]:
+    """Personal links (`/s/<slug>?t=<token>`), one per customer: each answers once, tied to its customer.
+    With `"channel": "email"` each new link is emailed (templates in `email`); unsubscribed customers are
+    left out (`unsubscribed: true`)."""
+    out = service.invite(session, caller.workspace_id, survey_id, body, str(request.base_url).rstrip("/"))
+    session.commit()
+    return out
+
+
+@router.post("/{survey_id}/reminders")
+def send_reminders(
+    survey_id: uuid.UUID, body: RemindersIn, request: Request, session: SessionDep, caller: Writer
+) -> RemindersOut:
+    """Emails one reminder to each emailed invitation still unanswered after `after_days` days."""
+    reminded = service.remind(
+        session, caller.workspace_id, survey_id, body, str(request.base_url).rstrip("/")
+    )
+    session.commit()
+    return RemindersOut(reminded=reminded)
+
+
+@router.get("/{survey_id}/funnel")
+def get_funnel(survey_id: uuid.UUID, session: SessionDep, caller: Reader) -> FunnelOut:
+    survey = service.get(session, caller.workspace_id, survey_id)
+    version = service.current_version(session, survey)
+    return funnel.funnel(session, survey, definition_of(version.id, version.definition))
+
+
+@router.get("/{survey_id}/responses")
+def list_responses(
+    survey_id: uuid.UUID,
+    session: SessionDep,
+    caller: Reader,
+    limit: int = Query(50, ge=1, le=500),
+    offset: int = Query(0, ge=0),
+) -> list[ResponseOut]:
+    rows = service.responses(session, caller.workspace_id, survey_id, limit, offset)
+    return [ResponseOut.model_validate(r) for r in rows]
+
+
+@router.get("/{survey_id}/qr.svg", response_class=Response)
+def get_qr_code(survey_id: uuid.UUID, request: Request, session: SessionDep, caller: Reader) -> Response:
+    """The anonymous link's QR code (SVG); it opens `/s/<slug>?via=qr`, counted as its own channel."""
+    survey = service.get(session, caller.workspace_id, survey_id)
+    url = str(request.base_url).rstrip("/") + service.public_path(survey) + "?via=qr"
+    return Response(service.qr_svg(url), media_type="image/svg+xml")

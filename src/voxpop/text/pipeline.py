@@ -83,12 +83,11 @@ def _detect_sentence_languages(doc: Doc, options: Options) -> None:
         doc.flags.append("mixed_languages")
 
 
-@_stage("embed", "1", ("sentences",), ("sentences.embedding",))
+@_stage("embed", "2", ("sentences",), ("sentences.embedding",))
 def _embed(docs: list[Doc], options: Options) -> list[Doc]:
     pieces = [s for doc in docs for s in doc.sentences]
-    vectors = embeddings.encode(
-        options.model, [cleaning.words_of(s.text) for s in pieces], options.batch_size
-    )
+    model_texts = [cleaning.words_of(sentences.without_connective(s.text)) for s in pieces]
+    vectors = embeddings.encode(options.model, model_texts, options.batch_size)
     for piece, vector in zip(pieces, vectors, strict=True):
         piece.embedding = vector
     return docs

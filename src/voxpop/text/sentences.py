@@ -57,6 +57,17 @@ def _clauses(text: str, start: int, end: int) -> list[Span]:
     return [Span(a, b, text[a:b]) for a, b in pieces if b > a]
 
 
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:but|however|although|though|whereas|yet|except that)[,\s]+", re.IGNORECASE
+)
+
+
+def without_connective(clause: str) -> str:
+    """The clause without the contrast word that opened it: "but the driver was lovely" is an opinion about
+    the driver; the "but" only links it to the sentence before."""
+    return _LEADING_CONNECTIVE.sub("", clause, count=1) or clause
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " ,;":
         start += 1

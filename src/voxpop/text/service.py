@@ -42,6 +42,8 @@ def version(settings: Settings | None = None) -> str:
 
 def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
     """Ask for the workspace's new or changed texts to be analysed (one pending job at most)."""
+    from voxpop.text import jobs  # noqa: F401  (registers the job in processes that never imported it)
+
     if not repository.pending_job(session, workspace_id, ANALYSE):
         enqueue(session, ANALYSE, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
 

@@ -18,6 +18,7 @@ from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
 from voxpop.customer import routes as customer_routes
 from voxpop.delivery import jobs as delivery_jobs
+from voxpop.delivery import pages as delivery_pages
 from voxpop.delivery import routes as delivery_routes
 from voxpop.feedback import routes as feedback_routes
 from voxpop.ingest import jobs as ingest_jobs
@@ -30,6 +31,8 @@ from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.runner import EmbeddedRunner
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
+from voxpop.report import jobs as report_jobs
+from voxpop.report import pages as report_pages
 from voxpop.survey import jobs as survey_jobs
 from voxpop.survey import pages as survey_pages
 from voxpop.survey import routes as survey_routes
@@ -39,7 +42,7 @@ from voxpop.text import routes as text_routes
 from voxpop.web import errors
 from voxpop.web.limits import BodySizeLimit
 
-JOB_MODULES = (ingest_jobs, text_jobs, survey_jobs, delivery_jobs)
+JOB_MODULES = (ingest_jobs, text_jobs, survey_jobs, delivery_jobs, report_jobs)
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
@@ -105,7 +108,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_routes,
     ):
         app.include_router(module.router)
-    for module in (auth_pages, insight_pages, ingest_pages, text_pages, survey_pages, audit_pages):
+    for module in (
+        auth_pages,
+        insight_pages,
+        ingest_pages,
+        text_pages,
+        survey_pages,
+        audit_pages,
+        report_pages,
+        delivery_pages,
+    ):
         app.include_router(module.router)
     app.mount(
         "/static/swagger", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="swagger"

@@ -415,7 +415,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--service-weight",
         type=float,
-        default=1.0,
+        default=5.0,
         help="weight of a written polar sentence against a review's",
     )
     parser.add_argument("--out", type=Path, default=HEAD_FILE)

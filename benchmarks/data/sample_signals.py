@@ -1,0 +1,67 @@
+"""Draw the 200 records hand-labelled for the signals benchmark (see README.md beside this file).
+
+    .venv/bin/python benchmarks/data/sample_signals.py [--data ../shared/data] > /tmp/signals_sample.tsv
+
+Writes source, row id, stratum and text (to stdout, for the labeller only: texts are never committed).
+Two strata, 100 records each, half from each source, drawn with `random.Random(SEED)`:
+- "random": uniform among all candidate records;
+- "keyword": uniform among candidate records matching `BROAD`, a wide filter for words around leaving or
+  proposing something, written before any detector output was seen, so that the rare positives are present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import sys
+from pathlib import Path
+
+SEED = 5200
+DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SOURCES = {
+    "customer_support_twitter/twcs_first5000.csv": "tweet_id",
+    "twitter_airline_sentiment/Tweets.csv": "tweet_id",
+}
+BROAD = re.compile(
+    r"\b(?:cancel\w*|switch\w*|leav\w*|never (?:again|fly\w*|use|using|buy\w*|order\w*|book\w*)|done with|"
+    r"last time|another (?:airline|carrier|company|provider|bank|service)|competitor\w*|close my account|"
+    r"unsubscrib\w*|quit\w*|goodbye|moving to|going (?:back )?to (?:use )?\w+ instead|"
+    r"would be (?:great|nice|good|better|awesome|helpful|cool)|should|wish|suggest\w*|idea|"
+    r"please (?:add|make|bring|consider|let|allow|offer|fix|start|stop)|why (?:not|don'?t|can'?t) you|"
+    r"how about|could you (?:add|make)|feature|option|bring back)\b",
+    re.IGNORECASE,
+)
+
+
+def candidates(data: Path, source: str, id_column: str) -> list[tuple[str, str]]:
+    """(row id, text) of the records: inbound customer tweets only for the support data, one per id."""
+    seen: dict[str, str] = {}
+    with (data / source).open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if "inbound" in row and row["inbound"] != "True":
+                continue
+            seen.setdefault(row[id_column], row["text"])
+    return sorted(seen.items(), key=lambda item: int(item[0]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args()
+    rng = random.Random(SEED)
+    out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    out.writerow(["source", "row_id", "stratum", "text"])
+    for source, id_column in SOURCES.items():
+        rows = candidates(args.data, source, id_column)
+        drawn = rng.sample(rows, 50)
+        taken = {row_id for row_id, _ in drawn}
+        matching = [row for row in rows if BROAD.search(row[1]) and row[0] not in taken]
+        for stratum, chosen in (("random", drawn), ("keyword", rng.sample(matching, 50))):
+            for row_id, text in chosen:
+                out.writerow([source, row_id, stratum, " ".join(text.split())])
+
+
+if __name__ == "__main__":
+    main()

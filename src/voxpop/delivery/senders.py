@@ -1,0 +1,120 @@
+"""Talking to the outside world: one HTTP request or one SMTP conversation per attempt, never a retry here
+(retries are scheduled as jobs, so they survive a restart)."""
+
+from __future__ import annotations
+
+import smtplib
+import time
+import uuid
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+from functools import cache
+from typing import Any
+
+import httpx
+
+from voxpop.delivery import signing
+from voxpop.delivery.models import Channel
+from voxpop.kit import clock
+from voxpop.kit.settings import Settings, get_settings
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one attempt needs, read from the database before any network traffic."""
+
+    delivery_id: uuid.UUID
+    channel: str
+    message: dict[str, Any]
+    url: str | None = None
+    secret: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The answer to one attempt. `permanent` failures (an SMTP 5xx refusal of the recipient or the message)
+    are not retried."""
+
+    status_code: int | None = None
+    error: str | None = None
+    delivered: bool = False
+    permanent: bool = False
+    duration_ms: int = 0
+
+
+def send(plan: Plan) -> Outcome:
+    started = time.perf_counter()
+    outcome = _post(plan) if plan.channel == Channel.WEBHOOK else _mail(plan)
+    return replace(outcome, duration_ms=round((time.perf_counter() - started) * 1000))
+
+
+@cache
+def _client() -> httpx.Client:
+    return httpx.Client(follow_redirects=False, headers={"user-agent": "voxpop-webhooks/1"})
+
+
+def _post(plan: Plan) -> Outcome:
+    assert plan.url is not None and plan.secret is not None
+    body = plan.message["body"].encode()
+    headers = signing.headers(plan.secret, str(plan.delivery_id), int(clock.now().timestamp()), body)
+    timeout = get_settings().webhook_timeout_seconds
+    try:
+        reply = _client().post(
+            plan.url, content=body, headers={**headers, "content-type": "application/json"}, timeout=timeout
+        )
+    except httpx.TimeoutException:
+        return Outcome(error=f"no answer within {timeout:g} s")
+    except httpx.HTTPError as error:
+        return Outcome(error=f"{type(error).__name__}: {error}")
+    if reply.is_success:
+        return Outcome(status_code=reply.status_code, delivered=True)
+    return Outcome(status_code=reply.status_code, error=f"HTTP {reply.status_code}: {reply.text[:200]}")
+
+
+def email_message(plan: Plan, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = plan.message["to"]
+    message["Subject"] = plan.message["subject"]
+    message["Message-ID"] = f"<{plan.delivery_id}@voxpop>"
+    for name, value in (plan.message.get("headers") or {}).items():
+        message[name] = value
+    message.set_content(plan.message["text"])
+    if plan.message.get("html"):
+        message.add_alternative(plan.message["html"], subtype="html")
+    return message
+
+
+def _connect(settings: Settings) -> smtplib.SMTP:
+    host, port, timeout = settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds
+    if settings.smtp_tls == "ssl":
+        return smtplib.SMTP_SSL(host, port, timeout=timeout)
+    client = smtplib.SMTP(host, port, timeout=timeout)
+    if settings.smtp_tls == "starttls":
+        client.starttls()
+    return client
+
+
+def _mail(plan: Plan) -> Outcome:
+    settings = get_settings()
+    try:
+        with _connect(settings) as client:
+            if settings.smtp_user:
+                password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+                client.login(settings.smtp_user, password)
+            client.send_message(email_message(plan, settings.smtp_from))
+    except smtplib.SMTPRecipientsRefused as error:
+        code, reason = next(iter(error.recipients.values()))
+        return _refused(code, reason, about_message=True)
+    except smtplib.SMTPResponseException as error:
+        return _refused(error.smtp_code, error.smtp_error, isinstance(error, smtplib.SMTPDataError))
+    except (smtplib.SMTPException, OSError) as error:
+        return Outcome(error=f"{type(error).__name__}: {error}")
+    return Outcome(status_code=250, delivered=True)
+
+
+def _refused(code: int, reason: bytes | str, about_message: bool) -> Outcome:
+    """A 5xx refusal of the recipient or the message bounces; any other refusal (login, sender address) is
+    a problem of our own set-up, retried so that mail goes out once the settings are fixed."""
+    text = reason.decode(errors="replace") if isinstance(reason, bytes) else reason
+    return Outcome(status_code=code, error=f"SMTP {code}: {text}", permanent=about_message and code >= 500)

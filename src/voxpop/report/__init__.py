@@ -1,0 +1,1 @@
+"""Reports: the PDF of a dashboard and the weekly emailed report."""

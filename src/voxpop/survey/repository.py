@@ -1,0 +1,218 @@
+"""Every query of the survey domain. Reads by slug, token or response key are the public pages' only way
+in; everything else is scoped to a workspace."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from voxpop.survey.models import (
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveySuppression,
+    SurveyUnsubscribe,
+    SurveyVersion,
+)
+
+
+def add(
+    session: Session,
+    row: Survey | SurveyVersion | SurveyInvitation | SurveyResponse | SurveyUnsubscribe | SurveySuppression,
+) -> None:
+    session.add(row)
+    session.flush()
+
+
+def get(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID) -> Survey | None:
+    return session.scalars(
+        select(Survey).where(Survey.workspace_id == workspace_id, Survey.id == survey_id)
+    ).first()
+
+
+def by_id(session: Session, survey_id: uuid.UUID) -> Survey | None:
+    """For jobs, whose payload names the survey (and which run for no caller)."""
+    return session.get(Survey, survey_id)
+
+
+def live_surveys(session: Session, workspace_id: uuid.UUID) -> list[Survey]:
+    return list(
+        session.scalars(select(Survey).where(Survey.workspace_id == workspace_id, Survey.status == "live"))
+    )
+
+
+def by_slug(session: Session, slug: str) -> Survey | None:
+    return session.scalars(select(Survey).where(Survey.slug == slug)).first()
+
+
+def slug_taken(session: Session, slug: str) -> bool:
+    return session.scalar(select(func.count()).where(Survey.slug == slug)) != 0
+
+
+def list_of(session: Session, workspace_id: uuid.UUID) -> list[Survey]:
+    return list(
+        session.scalars(
+            select(Survey).where(Survey.workspace_id == workspace_id).order_by(Survey.created_at.desc())
+        )
+    )
+
+
+def version(session: Session, survey: Survey, number: int) -> SurveyVersion | None:
+    return session.scalars(
+        select(SurveyVersion).where(SurveyVersion.survey_id == survey.id, SurveyVersion.number == number)
+    ).first()
+
+
+def version_by_id(session: Session, version_id: uuid.UUID) -> SurveyVersion | None:
+    return session.get(SurveyVersion, version_id)
+
+
+def versions(session: Session, survey: Survey) -> list[SurveyVersion]:
+    return list(
+        session.scalars(
+            select(SurveyVersion)
+            .where(SurveyVersion.survey_id == survey.id)
+            .order_by(SurveyVersion.number.desc())
+        )
+    )
+
+
+def invitation_by_token(session: Session, token: str) -> SurveyInvitation | None:
+    return session.scalars(select(SurveyInvitation).where(SurveyInvitation.token == token)).first()
+
+
+def invitations_of(
+    session: Session, survey: Survey, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, SurveyInvitation]:
+    rows = session.scalars(
+        select(SurveyInvitation).where(
+            SurveyInvitation.survey_id == survey.id, SurveyInvitation.customer_id.in_(customer_ids)
+        )
+    )
+    return {row.customer_id: row for row in rows}
+
+
+def response_by_key(session: Session, key: str) -> SurveyResponse | None:
+    return session.scalars(select(SurveyResponse).where(SurveyResponse.key == key)).first()
+
+
+def response_of_invitation(session: Session, invitation_id: uuid.UUID) -> SurveyResponse | None:
+    return session.scalars(
+        select(SurveyResponse).where(SurveyResponse.invitation_id == invitation_id)
+    ).first()
+
+
+def invited_by_channel(session: Session, survey: Survey) -> dict[str, int]:
+    rows = session.execute(
+        select(SurveyInvitation.channel, func.count())
+        .where(SurveyInvitation.survey_id == survey.id)
+        .group_by(SurveyInvitation.channel)
+    )
+    return {channel: int(count) for channel, count in rows}
+
+
+def responses_for_funnel(session: Session, survey: Survey) -> list[Any]:
+    """(channel, version id, answers, next page, started, completed) of every response to the survey."""
+    return list(
+        session.execute(
+            select(
+                SurveyResponse.channel,
+                SurveyResponse.version_id,
+                SurveyResponse.answers,
+                SurveyResponse.next_page,
+                SurveyResponse.started_at,
+                SurveyResponse.completed_at,
+            ).where(SurveyResponse.survey_id == survey.id, SurveyResponse.workspace_id == survey.workspace_id)
+        )
+    )
+
+
+def responses_page(session: Session, survey: Survey, limit: int, offset: int) -> list[SurveyResponse]:
+    return list(
+        session.scalars(
+            select(SurveyResponse)
+            .where(SurveyResponse.survey_id == survey.id, SurveyResponse.workspace_id == survey.workspace_id)
+            .order_by(SurveyResponse.started_at.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+    )
+
+
+def email_ids(session: Session, survey: Survey) -> list[uuid.UUID]:
+    return list(
+        session.scalars(
+            select(SurveyInvitation.email_id).where(
+                SurveyInvitation.survey_id == survey.id, SurveyInvitation.email_id.is_not(None)
+            )
+        )
+    )
+
+
+def unsubscribed(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    rows = session.execute(
+        select(SurveyUnsubscribe.customer_id, SurveyUnsubscribe.created_at).where(
+            SurveyUnsubscribe.workspace_id == workspace_id, SurveyUnsubscribe.customer_id.in_(customer_ids)
+        )
+    )
+    return {c: when for c, when in rows}  # noqa: C416 (dict(result) would take it for a mapping: it has .keys())
+
+
+def invitation_counts(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], since: datetime
+) -> dict[uuid.UUID, int]:
+    rows = session.execute(
+        select(SurveyInvitation.customer_id, func.count())
+        .where(
+            SurveyInvitation.workspace_id == workspace_id,
+            SurveyInvitation.customer_id.in_(customer_ids),
+            SurveyInvitation.invited_at >= since,
+        )
+        .group_by(SurveyInvitation.customer_id)
+    )
+    return {customer_id: int(count) for customer_id, count in rows}
+
+
+def last_answers(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each customer last finished a survey of the workspace (through a personal link)."""
+    rows = session.execute(
+        select(SurveyInvitation.customer_id, func.max(SurveyResponse.completed_at))
+        .join(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
+        .where(
+            SurveyInvitation.workspace_id == workspace_id,
+            SurveyInvitation.customer_id.in_(customer_ids),
+            SurveyResponse.completed_at.is_not(None),
+        )
+        .group_by(SurveyInvitation.customer_id)
+    )
+    return {customer_id: when for customer_id, when in rows if when is not None}
+
+
+def due_reminders(session: Session, survey: Survey, invited_before: datetime) -> list[SurveyInvitation]:
+    """Emailed invitations not yet reminded, sent before the cut-off, without a finished answer."""
+    finished = select(SurveyResponse.invitation_id).where(
+        SurveyResponse.survey_id == survey.id,
+        SurveyResponse.completed_at.is_not(None),
+        SurveyResponse.invitation_id.is_not(None),
+    )
+    return list(
+        session.scalars(
+            select(SurveyInvitation).where(
+                SurveyInvitation.survey_id == survey.id,
+                SurveyInvitation.workspace_id == survey.workspace_id,
+                SurveyInvitation.channel == "email",
+                SurveyInvitation.reminded_at.is_(None),
+                SurveyInvitation.invited_at <= invited_before,
+                SurveyInvitation.id.not_in(finished),
+            )
+        )
+    )

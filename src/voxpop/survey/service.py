@@ -1,0 +1,309 @@
+"""The survey domain's operations for the people who run surveys: definitions and their versions, personal
+links, the QR code and the funnel. The respondent's side is in `respond`."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import timedelta
+
+import segno
+from sqlalchemy.orm import Session
+
+from voxpop.customer import service as customer_service
+from voxpop.customer.schemas import CustomerIn
+from voxpop.kit import clock
+from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem
+from voxpop.survey import contact, emails, repository
+from voxpop.survey.definition import Definition, definition_of
+from voxpop.survey.models import (
+    Survey,
+    SurveyInvitation,
+    SurveyResponse,
+    SurveySuppression,
+    SurveyUnsubscribe,
+    SurveyVersion,
+)
+from voxpop.survey.schemas import (
+    InAppIn,
+    InAppOut,
+    InvitationOut,
+    InvitationsIn,
+    RemindersIn,
+    SurveyChange,
+    SurveyIn,
+    SurveyOut,
+)
+
+PUBLIC_PREFIX = "/s/"
+
+
+def public_path(survey: Survey) -> str:
+    return PUBLIC_PREFIX + survey.slug
+
+
+def create(session: Session, workspace_id: uuid.UUID, data: SurveyIn) -> Survey:
+    slug = data.slug or _free_slug(session)
+    if data.slug and repository.slug_taken(session, slug):
+        raise Conflict(f"the address /s/{slug} is taken; choose another slug")
+    now = clock.now()
+    survey = Survey(
+        workspace_id=workspace_id,
+        slug=slug,
+        name=data.name,
+        status=data.status,
+        lifecycle_stage=data.lifecycle_stage,
+        touchpoint=data.touchpoint,
+        current_version=0,
+        created_at=now,
+        updated_at=now,
+    )
+    repository.add(session, survey)
+    _new_version(session, survey, data.definition)
+    return survey
+
+
+def _free_slug(session: Session) -> str:
+    while True:
+        slug = secrets.token_hex(4)
+        if not repository.slug_taken(session, slug):
+            return slug
+
+
+def _new_version(session: Session, survey: Survey, definition: Definition) -> None:
+    survey.current_version += 1
+    survey.updated_at = clock.now()
+    repository.add(
+        session,
+        SurveyVersion(
+            workspace_id=survey.workspace_id,
+            survey_id=survey.id,
+            number=survey.current_version,
+            definition=definition.model_dump(mode="json", exclude_defaults=False),
+            created_at=survey.updated_at,
+        ),
+    )
+
+
+def change(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: SurveyChange) -> Survey:
+    """Edits a survey; a new definition becomes a new version (answers keep the version they were given on)."""
+    survey = get(session, workspace_id, survey_id)
+    for name in ("name", "status", "lifecycle_stage", "touchpoint"):
+        if name in data.model_fields_set and (value := getattr(data, name)) is not None:
+            setattr(survey, name, value)
+    if data.definition is not None:
+        _new_version(session, survey, data.definition)
+    survey.updated_at = clock.now()
+    session.flush()
+    return survey
+
+
+def get(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID) -> Survey:
+    survey = repository.get(session, workspace_id, survey_id)
+    if survey is None:
+        raise NotFound("survey")
+    return survey
+
+
+def list_of(session: Session, workspace_id: uuid.UUID) -> list[Survey]:
+    return repository.list_of(session, workspace_id)
+
+
+def current_version(session: Session, survey: Survey) -> SurveyVersion:
+    found = repository.version(session, survey, survey.current_version)
+    if found is None:
+        raise NotFound("survey version")
+    return found
+
+
+def versions(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID) -> list[SurveyVersion]:
+    return repository.versions(session, get(session, workspace_id, survey_id))
+
+
+def describe(session: Session, survey: Survey) -> SurveyOut:
+    return SurveyOut(
+        id=survey.id,
+        slug=survey.slug,
+        name=survey.name,
+        status=survey.status,
+        lifecycle_stage=survey.lifecycle_stage,
+        touchpoint=survey.touchpoint,
+        version=survey.current_version,
+        path=public_path(survey),
+        definition=current_version(session, survey).definition,
+        created_at=survey.created_at,
+        updated_at=survey.updated_at,
+    )
+
+
+def invite(
+    session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: InvitationsIn, base_url: str
+) -> list[InvitationOut]:
+    """A personal link per customer; a customer already invited to this survey keeps the link they have. A new
+    invitation a contact rule stops is recorded with the rule. With channel `email` each new link is sent."""
+    survey = get(session, workspace_id, survey_id)
+    version = current_version(session, survey)
+    definition = definition_of(version.id, version.definition)
+    _check_invitations(definition, data)
+    customer_ids = customer_service.resolve_many(session, workspace_id, data.customers)
+    resolved = [cid for cid in customer_ids if cid is not None]  # CustomerIn always names an identity
+    known = repository.invitations_of(session, survey, resolved)
+    rules = contact.stopped(session, workspace_id, [c for c in resolved if c not in known], clock.now())
+    out = []
+    for ref, customer_id in zip(data.customers, customer_ids, strict=True):
+        assert customer_id is not None
+        if customer_id in rules and customer_id not in known:
+            out.append(_suppress(session, survey, customer_id, *rules[customer_id]))
+            continue
+        invitation, created = known.get(customer_id), False
+        if invitation is None:
+            invitation, created = _invitation(survey, customer_id, ref, data), True
+            repository.add(session, invitation)
+            known[customer_id] = invitation
+            if data.channel == "email" and ref.email:
+                invitation.email_id = emails.send(
+                    session,
+                    survey,
+                    definition,
+                    invitation,
+                    ref.email,
+                    _first_name(ref.name),
+                    base_url,
+                    data.email,
+                )
+        out.append(_invitation_out(survey, invitation, created))
+    return out
+
+
+def _check_invitations(definition: Definition, data: InvitationsIn) -> None:
+    declared = definition.hidden_fields
+    problems = [
+        Problem(f"is not a hidden field of this survey (it has: {declared})", f"hidden.{name}")
+        for name in sorted(set(data.hidden) - set(declared))
+    ]
+    if data.channel == "email":
+        problems += [
+            Problem("is needed to send an email invitation", f"customers[{row}].email")
+            for row, ref in enumerate(data.customers)
+            if not ref.email
+        ]
+    if problems:
+        raise Invalid(f"the invitations have {len(problems)} problem(s); none was made", problems)
+
+
+def _first_name(name: str | None) -> str | None:
+    return name.split()[0] if name and name.split() else None
+
+
+def _suppress(session: Session, survey: Survey, customer_id: uuid.UUID, rule: str, why: str) -> InvitationOut:
+    repository.add(
+        session,
+        SurveySuppression(
+            workspace_id=survey.workspace_id,
+            survey_id=survey.id,
+            customer_id=customer_id,
+            rule=rule,
+            detail=why,
+            created_at=clock.now(),
+        ),
+    )
+    return InvitationOut(
+        customer_id=customer_id, token=None, path=None, created=False, suppressed_by=rule, reason=why
+    )
+
+
+def _invitation(
+    survey: Survey, customer_id: uuid.UUID, ref: CustomerIn, data: InvitationsIn
+) -> SurveyInvitation:
+    return SurveyInvitation(
+        workspace_id=survey.workspace_id,
+        survey_id=survey.id,
+        customer_id=customer_id,
+        customer_ref=dict(ref.identities()),
+        token=secrets.token_urlsafe(18),
+        channel=data.channel,
+        hidden=dict(data.hidden),
+        invited_at=clock.now(),
+    )
+
+
+def _invitation_out(survey: Survey, invitation: SurveyInvitation, created: bool) -> InvitationOut:
+    return InvitationOut(
+        customer_id=invitation.customer_id,
+        token=invitation.token,
+        path=f"{public_path(survey)}?t={invitation.token}",
+        created=created,
+        email_id=invitation.email_id,
+    )
+
+
+def unsubscribe(session: Session, token: str) -> None:
+    """The customer of this personal link is never invited to a survey of its workspace again."""
+    invitation = repository.invitation_by_token(session, token)
+    if invitation is None:
+        raise NotFound("personal survey link")
+    if not repository.unsubscribed(session, invitation.workspace_id, [invitation.customer_id]):
+        repository.add(
+            session,
+            SurveyUnsubscribe(workspace_id=invitation.workspace_id, customer_id=invitation.customer_id),
+        )
+
+
+def remind(
+    session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: RemindersIn, base_url: str
+) -> int:
+    """One reminder email per emailed invitation unanswered after `after_days` days, unless unsubscribed."""
+    survey = get(session, workspace_id, survey_id)
+    version = current_version(session, survey)
+    definition = definition_of(version.id, version.definition)
+    due = repository.due_reminders(session, survey, clock.now() - timedelta(days=data.after_days))
+    blocked = repository.unsubscribed(session, workspace_id, [i.customer_id for i in due])
+    reminded = 0
+    for invitation in due:
+        address = invitation.customer_ref.get("email")
+        if invitation.customer_id in blocked or not address:
+            continue
+        name = customer_service.get(session, workspace_id, invitation.customer_id).name
+        emails.send(session, survey, definition, invitation, address, _first_name(name), base_url, data.email)
+        invitation.reminded_at = clock.now()
+        reminded += 1
+    session.flush()
+    return reminded
+
+
+def in_app(session: Session, workspace_id: uuid.UUID, data: InAppIn) -> InAppOut:
+    """The first live in-app survey (at the touchpoint, if given) the customer has not finished, through the
+    same personal links and contact rules as any invitation; or none, and why."""
+    reason = "no live in-app survey for this customer here"
+    for survey in repository.live_surveys(session, workspace_id):
+        version = current_version(session, survey)
+        if not definition_of(version.id, version.definition).in_app:
+            continue
+        if data.touchpoint and survey.touchpoint != data.touchpoint:
+            continue
+        (out,) = invite(
+            session, workspace_id, survey.id, InvitationsIn(customers=[data.customer], channel="app"), ""
+        )
+        if out.token is None:
+            return InAppOut(survey_id=None, reason=out.reason)
+        if not _finished(session, out.token):
+            return InAppOut(survey_id=survey.id, path=out.path)
+        reason = "the customer has answered every live in-app survey here"
+    return InAppOut(survey_id=None, reason=reason)
+
+
+def _finished(session: Session, token: str) -> bool:
+    invitation = repository.invitation_by_token(session, token)
+    response = repository.response_of_invitation(session, invitation.id) if invitation else None
+    return response is not None and response.completed_at is not None
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of a survey's anonymous link, as SVG."""
+    return str(segno.make(url, error="m").svg_inline(scale=6, title="Survey link"))
+
+
+def responses(
+    session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, limit: int, offset: int
+) -> list[SurveyResponse]:
+    return repository.responses_page(session, get(session, workspace_id, survey_id), limit, offset)
