@@ -86,3 +86,18 @@ def test_a_closed_survey_invites_no_one_when_the_delay_is_over(http: httpx.Clien
     http.patch(f"/api/v1/surveys/{survey['id']}", json={"status": "closed"}, headers=tenant.headers())
     run_jobs()
     assert invitations(session) == 0
+
+
+def test_an_event_posted_to_the_api_fires_the_trigger_once_even_when_sent_again(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    create_survey(http, tenant, nps_definition(triggers=[{"event": "order_delivered"}]))
+    event = {"type": "order_delivered", "external_id": "order-77", "customer": {"email": "ana@example.com"}}
+    for _ in range(2):
+        assert http.post("/api/v1/events", json=event, headers=tenant.headers()).status_code == 201
+    session.rollback()
+    queued = session.scalar(
+        select(func.count()).select_from(Job).where(Job.name == triggers.INVITE_AFTER_EVENT)
+    )
+    assert queued == 1

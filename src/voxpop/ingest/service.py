@@ -37,6 +37,7 @@ from voxpop.kit.db import is_postgres
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
+from voxpop.survey import triggers as survey_triggers
 from voxpop.text import service as text_service
 
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
@@ -55,7 +56,9 @@ def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[A
 
 
 def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[Stored]:
-    return journey_service.ingest_many(session, workspace_id, items, default_source="import")
+    stored = journey_service.ingest_many(session, workspace_id, items, default_source="import")
+    survey_triggers.on_new_events(session, workspace_id, items, stored)
+    return stored
 
 
 _CUSTOMER_TABLES = (Customer.__tablename__, CustomerIdentity.__tablename__)

@@ -14,8 +14,10 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from voxpop.customer.schemas import CustomerRef
+from voxpop.journey.schemas import EventIn
 from voxpop.kit import clock
 from voxpop.kit.jobs.queue import enqueue
+from voxpop.kit.upsert import Stored
 from voxpop.survey import repository
 from voxpop.survey.definition import Trigger, definition_of
 
@@ -69,3 +71,19 @@ def _queue(
     }
     job = enqueue(session, INVITE_AFTER_EVENT, payload, workspace_id)
     job.run_after = clock.now() + timedelta(hours=trigger.delay_hours)
+
+
+def on_new_events(
+    session: Session, workspace_id: uuid.UUID, items: Sequence[EventIn], stored: Sequence[Stored]
+) -> int:
+    """Triggers for the events just stored for the first time (a re-sent event invites nobody again).
+    `stored` has one outcome per distinct key; when a file repeated a key, events are matched by id."""
+    if len(items) == len(stored):
+        pairs = list(zip(items, stored, strict=True))
+    else:
+        by_id = {s.external_id: s for s in stored}
+        pairs = [(item, by_id[item.external_id]) for item in items if item.external_id in by_id]
+    happened = [
+        Happened(item.type, outcome.external_id, item.customer) for item, outcome in pairs if outcome.created
+    ]
+    return on_events(session, workspace_id, happened) if happened else 0
