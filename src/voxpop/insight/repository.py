@@ -303,3 +303,33 @@ def theme_metric_sums(session: Session, metric: str, scope: Scope, top_level: bo
     )
     query = _scoped(query, scope, [f for f, _ in scope.filters]).where(METRIC_SCORE[metric].is_not(None))
     return [dict(row._mapping) for row in session.execute(query.group_by(mentions.c.theme_id))]
+
+
+def theme_counts(session: Session, scope: Scope) -> dict[uuid.UUID, dict[str, int]]:
+    """Per top-level theme, over the records in `scope`: records mentioning it, its sentences, negative ones."""
+    top = func.coalesce(Theme.parent_id, Theme.id)
+    query = (
+        select(
+            top.label("theme_id"),
+            func.count(func.distinct(TextSentence.feedback_id)).label("records"),
+            func.count().label("sentences"),
+            _count_if(TextSentence.sentiment_label == "negative").label("negative"),
+        )
+        .select_from(Feedback)
+        .join(TextSentence, TextSentence.feedback_id == Feedback.id)
+        .join(Theme, Theme.id == TextSentence.theme_id)
+    )
+    query = _scoped(query, scope, []).group_by(top)
+    return {
+        row.theme_id: {
+            "records": int(row.records),
+            "sentences": int(row.sentences),
+            "negative": int(row.negative),
+        }
+        for row in session.execute(query)
+    }
+
+
+def records_with_text(session: Session, scope: Scope) -> int:
+    query = _scoped(select(func.count(Feedback.id)), scope, []).where(Feedback.text.is_not(None))
+    return int(session.execute(query).scalar_one())
