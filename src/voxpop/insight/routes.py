@@ -8,11 +8,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from voxpop.insight import changes, emerging, journey, key_drivers, records, service
+from voxpop.insight import changes, emerging, journey, key_drivers, records, service, theme_emerging
 from voxpop.insight.models import Insight
 from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
+from voxpop.text import explore as text_explore
 from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1", tags=["insight"])
@@ -229,9 +230,14 @@ def detect_insights(
     sigma: Annotated[float, Query(gt=0, le=6)] = 3.0,
     as_of: date | None = None,
 ) -> list[dict[str, Any]]:
-    """Judge the last complete period against control limits from the periods before; store what is out."""
+    """Judge the last complete period against control limits from the periods before; store what is out:
+    the metric overall and per segment, and every theme's volume and negative share (and new themes)."""
     found = emerging.detect_metric_shifts(
         session, caller.workspace_id, metric, tuple(fields), period, baseline_periods, sigma, as_of
+    )
+    names = {view.id: view.name for view in text_explore.theme_tree(session, caller.workspace_id)}
+    found += theme_emerging.detect_theme_shifts(
+        session, caller.workspace_id, names, period, baseline_periods, sigma, as_of
     )
     session.commit()
     return [_insight_out(i) for i in found]
