@@ -11,11 +11,22 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from voxpop.insight import changes, charts, export, journey, key_drivers, priority_chart, records, service
+from voxpop.insight import (
+    causes,
+    changes,
+    charts,
+    export,
+    journey,
+    key_drivers,
+    priority_chart,
+    records,
+    service,
+)
 from voxpop.insight.export import Table
 from voxpop.insight.records import records_link
 from voxpop.insight.routes import Filters, FiltersDep
 from voxpop.kit.settings import get_settings
+from voxpop.text import explore as text_explore
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageDep, render
 
@@ -145,6 +156,12 @@ def changes_page(
         previous=previous,
         overall=overall,
         movements=moved,
+        causes={
+            row: causes.likely_causes(session, workspace_id, m, current, previous)
+            for row, m in enumerate(moved)
+            if m.significant
+        },
+        theme_names={view.id: view.name for view in text_explore.theme_tree(session, workspace_id)},
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from voxpop.insight import changes, emerging, journey, key_drivers, records, service, theme_emerging
+from voxpop.insight import causes, changes, emerging, journey, key_drivers, records, service, theme_emerging
 from voxpop.insight.models import Insight
 from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
 from voxpop.insight.service import SliceQuery
@@ -153,10 +153,30 @@ def get_movements(
     current, previous, found = changes.movements(
         session, caller.workspace_id, metric, fields, period, as_of, alpha
     )
+    names = {view.id: view.name for view in text_explore.theme_tree(session, caller.workspace_id)}
     return {
         "current": WindowOut.of(current),
         "previous": WindowOut.of(previous),
-        "movements": [ChangeOut.of(c) for c in found],
+        "movements": [
+            {
+                **ChangeOut.of(c).model_dump(),
+                "likely_causes": [
+                    {
+                        "theme": names.get(cause.theme_id, "?"),
+                        "theme_id": cause.theme_id,
+                        "measure": cause.measure,
+                        "difference": cause.comparison.difference,
+                        "p_value": cause.comparison.p_value,
+                    }
+                    for cause in (
+                        causes.likely_causes(session, caller.workspace_id, c, current, previous)
+                        if c.significant
+                        else []
+                    )
+                ],
+            }
+            for c in found
+        ],
     }
 
 

@@ -2,10 +2,11 @@
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m voxpop.text.sentiment_model.train [--data ../shared/data] [--variant mlp]
 
-Training data (see README.md for licences): the Women's E-Commerce Clothing Reviews (CC0) — review titles,
-whole reviews and their sentences, 1–2 stars negative, 4–5 stars positive, 3 stars left out — plus neutral
-sentences: the hand-written `neutral_sentences.txt` in this folder and plain statements of fact found in the
-clothing reviews by a documented rule (`_FACT`). Nothing from the airline tweets (the evaluation set) and
+Training data (see README.md for licences): the Women's E-Commerce Clothing Reviews (CC0) — review titles
+and review sentences, 1–2 stars negative, 4–5 stars positive, 3 stars left out — plus sentences written for
+this project: neutral ones (`neutral_sentences.txt`, the `_FRAMES` templates, and plain statements of fact found
+in the clothing reviews by the `_FACT` rule) and praise/complaints about service (`polar_sentences.txt`, the
+`_NEGATIVE_FRAMES`/`_POSITIVE_FRAMES` templates). Nothing from the airline tweets (the evaluation set) and
 nothing from any non-commercial data set is trained on. The hotel reviews of the Deceptive Opinion Spam corpus
 (CC BY-NC-SA, evaluation only) are used here only as a held-out check, never for fitting.
 
