@@ -1,5 +1,7 @@
 """Text analytics quality on real data (issue 5): one function per section, run by hand, never in the tests.
 
+(The themes section lives in text_themes.py: our discovery beside BERTopic, NMI and ARI.)
+
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/text_quality.py [--section sentiment|signals|all] [--data DIR]
 
 - sentiment: all airline tweets (Twitter US Airline Sentiment, 3 classes), our pipeline beside VADER on the same
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from text_themes import section_themes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
@@ -204,6 +208,7 @@ def section_signals(data: Path) -> None:
 SECTIONS: dict[str, Callable[[Path], None]] = {
     "sentiment": section_sentiment,
     "signals": section_signals,
+    "themes": section_themes,
 }
 
 
