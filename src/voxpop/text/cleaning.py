@@ -38,9 +38,16 @@ def _cut(text: str, max_chars: int) -> str:
     return text[: cut if cut > max_chars // 2 else max_chars]
 
 
+_HANDLES_AND_LINKS = re.compile(r"https?://\S+|www\.\S+|(?<!\w)@\w+")
+
+
 def words_of(text: str) -> str:
-    """Emoji spelled out as words (👍 → "thumbs up"), which is what the model reads; offsets are not kept."""
-    return emoji.demojize(text, delimiters=(" ", " ")).replace("_", " ")
+    """What the model reads (offsets are not kept): emoji spelled out as words (👍 → "thumbs up"), without
+    @handles and links, which say who was addressed, not what was meant, and would otherwise make every
+    reply to one company look alike; "#" dropped from hashtags, whose words stay."""
+    stripped = _HANDLES_AND_LINKS.sub(" ", text).replace("#", " ")
+    spelled = emoji.demojize(stripped, delimiters=(" ", " ")).replace("_", " ")
+    return " ".join(spelled.split()) or text
 
 
 def has_words(text: str) -> bool:

@@ -83,7 +83,7 @@ def _detect_sentence_languages(doc: Doc, options: Options) -> None:
         doc.flags.append("mixed_languages")
 
 
-@_stage("embed", "2", ("sentences",), ("sentences.embedding",))
+@_stage("embed", "3", ("sentences",), ("sentences.embedding",))
 def _embed(docs: list[Doc], options: Options) -> list[Doc]:
     pieces = [s for doc in docs for s in doc.sentences]
     model_texts = [cleaning.words_of(sentences.without_connective(s.text)) for s in pieces]
