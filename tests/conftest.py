@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+pytest_plugins = ["tests.browser"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

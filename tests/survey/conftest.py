@@ -4,8 +4,6 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.web.conftest import browser, context, page, playwright_driver  # noqa: F401
-
 
 @pytest.fixture(autouse=True)
 def fresh_rate_limits() -> Iterator[None]:

@@ -1,4 +1,5 @@
-"""Browser fixtures: one headless Chromium for the whole run, a fresh context (cookies, storage) per test."""
+"""Browser fixtures for every test folder (registered once, in tests/conftest.py): one headless Chromium for
+the whole run, a fresh context (cookies, storage) per test."""
 
 from __future__ import annotations
 
