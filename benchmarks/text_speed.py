@@ -7,15 +7,15 @@ Run by hand (not in CI), from the repository root:
     .venv/bin/python benchmarks/text_speed.py pipeline --records 3000
     .venv/bin/python benchmarks/text_speed.py discovery --sentences 100000
 
-Texts are real customer verbatims from ../shared/data (airline tweets and clothing reviews), read here and
-never stored in the repository.
+Texts are real customer verbatims from ../shared/data (airline tweets, clothing reviews and their titles, hotel
+reviews), read here and never stored in the repository.
 
 - "raw": `SentenceTransformer.encode` over the records' texts, nothing else.
 - "end to end": the background job's work (`text.service.analyse_batch` until nothing is left) over the same
   records stored in a fresh SQLite database: read, clean, detect language, redact, split, embed every
   sentence, sentiment, signals, theme assignment, write. The model is loaded (and warmed) before timing.
-- discovery: `text.discovery.discover` in a child process of its own over cached sentence embeddings; peak
-  memory is that child's maximum resident set size (from `os.wait4`), minus its size just before discovery.
+- discovery: `text.discovery.discover` in a fresh child process over cached sentence embeddings; peak
+  memory is that child's maximum resident set size (from `os.wait4`), and how much it grew during discovery.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import csv
 import os
 import platform
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +37,7 @@ import numpy as np
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 TWEETS = SHARED / "twitter_airline_sentiment" / "Tweets.csv"
 REVIEWS = SHARED / "womens_clothing_reviews" / "Womens Clothing E-Commerce Reviews.csv"
+HOTELS = SHARED / "deceptive_opinion_spam" / "deceptive_opinion_spam.csv"
 CACHE = Path(tempfile.gettempdir()) / "voxpop-bench"
 
 
@@ -109,6 +111,7 @@ def bench_pipeline(records: int) -> None:
 
 
 def sentences_for_discovery(count: int) -> tuple[list[str], np.ndarray]:
+    """`count` sentences of the verbatims (all tweets, then all reviews), embedded once and cached."""
     from voxpop.text import embeddings
     from voxpop.text.sentences import split
 
@@ -116,57 +119,90 @@ def sentences_for_discovery(count: int) -> tuple[list[str], np.ndarray]:
     cached = CACHE / f"discovery-{count}.npz"
     if cached.exists():
         data = np.load(cached, allow_pickle=False)
-        return [str(t) for t in data["texts"]], data["vectors"]
+        if len(data["texts"]) == count:
+            return [str(t) for t in data["texts"]], data["vectors"]
     texts: list[str] = []
-    for verbatim in verbatims(10**9):
+    for verbatim in all_verbatims():
         texts.extend(span.text for span in split(verbatim))
         if len(texts) >= count:
             break
     texts = texts[:count]
-    vectors = embeddings.encode("", texts, batch_size=128)
+    known = _cached_vectors()
+    missing = sorted({t for t in texts if t not in known})
+    known.update(zip(missing, embeddings.encode("", missing, batch_size=128), strict=True))
+    vectors = np.stack([known[t] for t in texts])
     np.savez(cached, texts=np.array(texts), vectors=vectors)
     return texts, vectors
 
 
+def _cached_vectors() -> dict[str, np.ndarray]:
+    """Sentence embeddings of earlier runs (any size), so a new sample embeds only what is new."""
+    known: dict[str, np.ndarray] = {}
+    for path in CACHE.glob("discovery-*.npz"):
+        data = np.load(path, allow_pickle=False)
+        known.update(zip((str(t) for t in data["texts"]), data["vectors"], strict=True))
+    return known
+
+
+def all_verbatims() -> list[str]:
+    """Every verbatim of the shared sets we may benchmark on: tweets, clothing reviews and titles, hotel reviews."""
+    with TWEETS.open(encoding="utf-8") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    with REVIEWS.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    texts += [row["Review Text"] for row in rows if row["Review Text"]] + [
+        row["Title"] for row in rows if row["Title"]
+    ]
+    with HOTELS.open(encoding="utf-8") as handle:
+        return texts + [row["text"] for row in csv.DictReader(handle)]
+
+
 def bench_discovery(count: int) -> None:
     texts, vectors = sentences_for_discovery(count)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(read)
-        from voxpop.text import discovery
-
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        started = time.perf_counter()
-        themes = discovery.discover(texts, vectors)
-        seconds = time.perf_counter() - started
-        subs = sum(len(t.children) or 1 for t in themes)
-        os.write(write, f"{seconds} {before} {len(themes)} {subs}".encode())
-        os._exit(0)
-    os.close(write)
-    _, _, usage = os.wait4(pid, 0)
-    seconds, before, themes, subs = os.read(read, 200).decode().split()
-    peak_mb = usage.ru_maxrss / 1024
+    cached = CACHE / f"discovery-{count}.npz"
+    # A fresh interpreter, not a fork: forking after torch has started its thread pools can deadlock BLAS.
+    child = subprocess.Popen(
+        [sys.executable, __file__, "discover-child", str(cached)], stdout=subprocess.PIPE, text=True
+    )
+    _, status, usage = os.wait4(child.pid, 0)
+    assert child.stdout is not None and status == 0, f"the discovering process failed ({status})"
+    seconds, before, themes, subs = child.stdout.read().split()
     print(f"# theme discovery — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
     print(f"sentences: {len(texts):,} (embeddings {vectors.nbytes / 2**20:.0f} MiB)")
     print(f"discovery: {float(seconds):.2f} s, {themes} themes, {subs} sub-themes")
     above = (usage.ru_maxrss - int(before)) / 1024
     print(
-        f"peak RSS of the discovering process: {peak_mb:,.0f} MB ({above:,.0f} MB above its size before discovery)"
+        f"peak RSS of the discovering process: {usage.ru_maxrss / 1024:,.0f} MB ({above:,.0f} MB above its size before discovery)"
     )
+
+
+def discover_child(cached: Path) -> None:
+    """Runs in its own process: load the cached sentences, discover, print seconds, RSS before, counts."""
+    from voxpop.text import discovery
+
+    data = np.load(cached, allow_pickle=False)
+    texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    themes = discovery.discover(texts, vectors)
+    seconds = time.perf_counter() - started
+    print(seconds, before, len(themes), sum(len(t.children) or 1 for t in themes))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=["pipeline", "discovery"])
+    parser.add_argument("what", choices=["pipeline", "discovery", "discover-child"])
+    parser.add_argument("cached", nargs="?", type=Path)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--sentences", type=int, default=100_000)
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.what == "pipeline":
         bench_pipeline(args.records)
+    elif args.what == "discover-child":
+        discover_child(args.cached)
     else:
         bench_discovery(args.sentences)
 
