@@ -62,7 +62,6 @@ def bench_pipeline(records: int) -> None:
     texts = verbatims(records)
     database = Path(tempfile.mkdtemp()) / "speed.db"
     os.environ["VOXPOP_DATABASE_URL"] = f"sqlite:///{database}"
-    os.environ["VOXPOP_ENV"] = "test"
     os.environ["VOXPOP_TEXT_BATCH_RECORDS"] = "256"
     from voxpop import migrations
     from voxpop.feedback import service as feedback_service
