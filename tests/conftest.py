@@ -22,6 +22,7 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -141,6 +142,19 @@ def empty_tables(engine: Engine) -> Iterator[None]:
 
     reset_clock()
     tables = list(reversed(Base.metadata.sorted_tables))
+    for attempt in range(5):
+        try:
+            _empty(engine, tables)
+            return
+        except OperationalError:
+            # A background job of the test server (text analysis, say) was writing: PostgreSQL broke the
+            # deadlock by cancelling the TRUNCATE. Try again; the job's own transaction has finished by then.
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty(engine: Engine, tables: list[Any]) -> None:
     with engine.begin() as connection:
         if engine.dialect.name == "postgresql":
             connection.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " CASCADE"))
