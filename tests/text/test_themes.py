@@ -141,3 +141,30 @@ def test_split_makes_two_sub_themes_from_one_theme(session: Session) -> None:
     words = " ".join(names)
     assert any(w in words for w in ("delivery", "parcel", "package", "shipping")), names
     assert any(w in words for w in ("staff", "agent", "cashier", "support", "employees")), names
+
+
+def test_an_analysis_stays_current_when_the_clock_goes_backwards_and_goes_stale_when_the_text_changes(
+    session: Session,
+) -> None:
+    from datetime import UTC, datetime
+
+    from voxpop.kit.clock import reset_clock, set_clock
+    from voxpop.text import repository, service
+
+    workspace_id = make_workspace(session)
+    set_clock(lambda: datetime(2030, 1, 1, tzinfo=UTC))  # written by a clock that runs ahead
+    (record_id,) = store_texts(session, workspace_id, ["The parcel arrived late."])
+    reset_clock()
+    analyse_all(session, workspace_id)
+    session.rollback()
+    assert repository.stale_feedback(session, workspace_id, service.version(), 10) == []
+    with writing(session) as writer:
+        from voxpop.feedback.models import Feedback
+
+        record = writer.get(Feedback, record_id)
+        assert record is not None
+        record.text, record.updated_at = "The parcel arrived on time.", datetime(2030, 1, 2, tzinfo=UTC)
+    session.rollback()
+    assert [row[0] for row in repository.stale_feedback(session, workspace_id, service.version(), 10)] == [
+        record_id
+    ]

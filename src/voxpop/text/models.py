@@ -31,6 +31,9 @@ class TextAnalysis(IdMixin, Base):
     sentiment_score: Mapped[float | None] = mapped_column(Float)
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
     analysed_at: Mapped[datetime] = mapped_column(default=clock.now)
+    source_updated_at: Mapped[datetime]
+    """The record's `updated_at` when its text was read: a record whose `updated_at` differs has changed since
+    (compared for equality, so a clock that goes backwards never makes an analysis look stale forever)."""
 
 
 class TextSentence(IdMixin, Base):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, delete, func, insert, or_, select, update
@@ -18,23 +19,23 @@ from voxpop.text.models import TextAnalysis, TextSentence, TextSignal, Theme
 
 def stale_feedback(
     session: Session, workspace_id: uuid.UUID, version: str, limit: int
-) -> list[tuple[uuid.UUID, str]]:
+) -> list[tuple[uuid.UUID, str, datetime]]:
     """Records with text whose analysis is missing, made by another pipeline, or older than the text."""
     query = (
-        select(Feedback.id, Feedback.text)
+        select(Feedback.id, Feedback.text, Feedback.updated_at)
         .outerjoin(TextAnalysis, TextAnalysis.feedback_id == Feedback.id)
         .where(Feedback.workspace_id == workspace_id, Feedback.text.is_not(None), Feedback.text != "")
         .where(
             or_(
                 TextAnalysis.id.is_(None),
                 TextAnalysis.version != version,
-                TextAnalysis.analysed_at < Feedback.updated_at,
+                TextAnalysis.source_updated_at != Feedback.updated_at,
             )
         )
         .order_by(Feedback.received_at.desc())
         .limit(limit)
     )
-    return [(row.id, row.text) for row in session.execute(query)]
+    return [(row.id, row.text, row.updated_at) for row in session.execute(query)]
 
 
 def analyses_with_stale_themes(

@@ -51,14 +51,13 @@ def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
 def analyse_batch(session: Session, workspace_id: uuid.UUID, settings: Settings | None = None) -> int:
     """Analyse up to one batch of records needing it, store the results, commit; returns how many."""
     settings = settings or get_settings()
-    read_at = clock.now()
     rows = repository.stale_feedback(session, workspace_id, version(settings), settings.text_batch_records)
     session.commit()
     if not rows:
         return 0
-    docs = pipeline.analyse_texts([text for _, text in rows], options(settings))
+    docs = pipeline.analyse_texts([text for _, text, _ in rows], options(settings))
     theme_set = themes.theme_set(session, workspace_id)
-    _store(session, workspace_id, rows, docs, theme_set, read_at, settings)
+    _store(session, workspace_id, rows, docs, theme_set, settings)
     session.commit()
     return len(rows)
 
@@ -66,17 +65,16 @@ def analyse_batch(session: Session, workspace_id: uuid.UUID, settings: Settings 
 def _store(
     session: Session,
     workspace_id: uuid.UUID,
-    rows: Sequence[tuple[uuid.UUID, str]],
+    rows: Sequence[tuple[uuid.UUID, str, datetime]],
     docs: Sequence[Doc],
     theme_set: themes.ThemeSet,
-    read_at: datetime,
     settings: Settings,
 ) -> None:
     analyses: list[dict[str, Any]] = []
     sentences: list[dict[str, Any]] = []
     signals: list[dict[str, Any]] = []
-    for (feedback_id, _), doc in zip(rows, docs, strict=True):
-        analyses.append(_analysis_row(feedback_id, doc, theme_set.version, read_at, settings))
+    for (feedback_id, _, updated_at), doc in zip(rows, docs, strict=True):
+        analyses.append(_analysis_row(feedback_id, doc, theme_set.version, updated_at, settings))
         sentences.extend(_sentence_rows(feedback_id, doc, theme_set, settings.theme_min_similarity))
         signals.extend(
             {
@@ -91,13 +89,13 @@ def _store(
     repository.replace_analyses(session, workspace_id, analyses, sentences, signals)
     if settings.text_redact_source:
         changed = [
-            (fid, raw, doc.text) for (fid, raw), doc in zip(rows, docs, strict=True) if doc.text != raw
+            (fid, raw, doc.text) for (fid, raw, _), doc in zip(rows, docs, strict=True) if doc.text != raw
         ]
         feedback_service.replace_texts(session, workspace_id, changed)
 
 
 def _analysis_row(
-    feedback_id: uuid.UUID, doc: Doc, themes_version: str, read_at: datetime, settings: Settings
+    feedback_id: uuid.UUID, doc: Doc, themes_version: str, source_updated_at: datetime, settings: Settings
 ) -> dict[str, Any]:
     return {
         "feedback_id": feedback_id,
@@ -108,7 +106,8 @@ def _analysis_row(
         "sentiment_label": doc.sentiment.label if doc.sentiment else None,
         "sentiment_score": doc.sentiment.score if doc.sentiment else None,
         "details": {"flags": doc.flags, "redactions": dict(doc.redactions), "text": doc.text},
-        "analysed_at": read_at,
+        "analysed_at": clock.now(),
+        "source_updated_at": source_updated_at,
     }
 
 

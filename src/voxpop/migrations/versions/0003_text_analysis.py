@@ -72,6 +72,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("analysed_at", voxpop.kit.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source_updated_at", voxpop.kit.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.ForeignKeyConstraint(
             ["feedback_id"],
