@@ -18,7 +18,7 @@ from playwright.sync_api import FilePayload, Page, Request, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.factories import feedback, make_key, make_user, make_workspace
+from tests.factories import feedback, make_key, make_user, make_workspace, writing
 from voxpop.feedback.models import Feedback
 from voxpop.ingest.models import Import
 
@@ -72,8 +72,8 @@ def store_feedback(http: httpx.Client, session: Session, workspace_id: uuid.UUID
 def join(session: Session, email: str, workspace_id: uuid.UUID, role: str = "admin") -> None:
     from voxpop.auth import service as auth_service
 
-    auth_service.add_member(session, auth_service.user_by_email(session, email), workspace_id, role)
-    session.commit()
+    with writing(session) as writer:  # the test's own session only reads (see tests.factories.writing)
+        auth_service.add_member(writer, auth_service.user_by_email(writer, email), workspace_id, role)
 
 
 def csrf_of(page: Page) -> str:
