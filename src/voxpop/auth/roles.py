@@ -1,4 +1,8 @@
-"""Roles and what each may do. Routes ask for a permission, never for a role name."""
+"""Roles and what each may do. Routes ask for a permission, never for a role name.
+
+Cases: agents work their own and their team's cases (WORK_CASES); admins see, assign and work every case
+(MANAGE_CASES). Rules and improvement initiatives are built by analysts and admins (MANAGE_RULES).
+"""
 
 from __future__ import annotations
 
@@ -18,12 +22,15 @@ class Permission(StrEnum):
     EXPORT_PERSONAL_DATA = "export_personal_data"
     ERASE_PERSONAL_DATA = "erase_personal_data"
     MANAGE_WORKSPACE = "manage_workspace"
+    WORK_CASES = "work_cases"
+    MANAGE_CASES = "manage_cases"
+    MANAGE_RULES = "manage_rules"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.ANALYST: frozenset({Permission.READ, Permission.WRITE_DATA}),
-    Role.AGENT: frozenset({Permission.READ}),
+    Role.ANALYST: frozenset({Permission.READ, Permission.WRITE_DATA, Permission.MANAGE_RULES}),
+    Role.AGENT: frozenset({Permission.READ, Permission.WORK_CASES}),
     Role.VIEWER: frozenset({Permission.READ}),
 }
 

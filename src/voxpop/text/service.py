@@ -51,13 +51,14 @@ def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
 def analyse_batch(session: Session, workspace_id: uuid.UUID, settings: Settings | None = None) -> int:
     """Analyse up to one batch of records needing it, store the results, commit; returns how many."""
     settings = settings or get_settings()
-    rows = repository.stale_feedback(session, workspace_id, version(settings), settings.text_batch_records)
+    pipeline_version = version(settings)  # hashes the model files: once per batch, not per record
+    rows = repository.stale_feedback(session, workspace_id, pipeline_version, settings.text_batch_records)
     session.commit()
     if not rows:
         return 0
     docs = pipeline.analyse_texts([text for _, text, _ in rows], options(settings))
     theme_set = themes.theme_set(session, workspace_id)
-    _store(session, workspace_id, rows, docs, theme_set, settings)
+    _store(session, workspace_id, rows, docs, theme_set, settings, pipeline_version)
     session.commit()
     return len(rows)
 
@@ -69,12 +70,13 @@ def _store(
     docs: Sequence[Doc],
     theme_set: themes.ThemeSet,
     settings: Settings,
+    pipeline_version: str,
 ) -> None:
     analyses: list[dict[str, Any]] = []
     sentences: list[dict[str, Any]] = []
     signals: list[dict[str, Any]] = []
     for (feedback_id, _, updated_at), doc in zip(rows, docs, strict=True):
-        analyses.append(_analysis_row(feedback_id, doc, theme_set.version, updated_at, settings))
+        analyses.append(_analysis_row(feedback_id, doc, pipeline_version, theme_set.version, updated_at))
         sentences.extend(_sentence_rows(feedback_id, doc, theme_set, settings.theme_min_similarity))
         signals.extend(
             {
@@ -95,11 +97,11 @@ def _store(
 
 
 def _analysis_row(
-    feedback_id: uuid.UUID, doc: Doc, themes_version: str, source_updated_at: datetime, settings: Settings
+    feedback_id: uuid.UUID, doc: Doc, pipeline_version: str, themes_version: str, source_updated_at: datetime
 ) -> dict[str, Any]:
     return {
         "feedback_id": feedback_id,
-        "version": version(settings),
+        "version": pipeline_version,
         "themes_version": themes_version,
         "language": doc.language,
         "supported": doc.supported,

@@ -16,6 +16,9 @@ from starlette.middleware.sessions import SessionMiddleware
 from voxpop.audit import pages as audit_pages
 from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
+from voxpop.case import jobs as case_jobs
+from voxpop.case import pages as case_pages
+from voxpop.case import routes as case_routes
 from voxpop.customer import routes as customer_routes
 from voxpop.delivery import jobs as delivery_jobs
 from voxpop.delivery import pages as delivery_pages
@@ -24,6 +27,9 @@ from voxpop.feedback import routes as feedback_routes
 from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import pages as ingest_pages
 from voxpop.ingest import routes as ingest_routes
+from voxpop.initiative import jobs as initiative_jobs
+from voxpop.initiative import pages as initiative_pages
+from voxpop.initiative import routes as initiative_routes
 from voxpop.insight import pages as insight_pages
 from voxpop.insight import routes as insight_routes
 from voxpop.journey import routes as journey_routes
@@ -33,6 +39,9 @@ from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
 from voxpop.report import jobs as report_jobs
 from voxpop.report import pages as report_pages
+from voxpop.rule import jobs as rule_jobs
+from voxpop.rule import pages as rule_pages
+from voxpop.rule import routes as rule_routes
 from voxpop.survey import jobs as survey_jobs
 from voxpop.survey import pages as survey_pages
 from voxpop.survey import routes as survey_routes
@@ -42,7 +51,16 @@ from voxpop.text import routes as text_routes
 from voxpop.web import errors
 from voxpop.web.limits import BodySizeLimit
 
-JOB_MODULES = (ingest_jobs, text_jobs, survey_jobs, delivery_jobs, report_jobs)
+JOB_MODULES = (
+    ingest_jobs,
+    text_jobs,
+    survey_jobs,
+    delivery_jobs,
+    report_jobs,
+    rule_jobs,
+    case_jobs,
+    initiative_jobs,
+)
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
@@ -106,6 +124,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         survey_routes,
         delivery_routes,
         audit_routes,
+        rule_routes,
+        case_routes,
+        initiative_routes,
     ):
         app.include_router(module.router)
     for module in (
@@ -117,6 +138,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         audit_pages,
         report_pages,
         delivery_pages,
+        rule_pages,
+        case_pages,
+        initiative_pages,
     ):
         app.include_router(module.router)
     app.mount(

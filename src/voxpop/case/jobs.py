@@ -1,0 +1,3 @@
+"""Background jobs of the case domain."""
+
+from __future__ import annotations

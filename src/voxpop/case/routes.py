@@ -1,0 +1,7 @@
+"""The case API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(prefix="/api/v1", tags=["case"])

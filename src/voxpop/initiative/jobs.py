@@ -1,0 +1,3 @@
+"""Background jobs of the initiative domain."""
+
+from __future__ import annotations

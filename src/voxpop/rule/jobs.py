@@ -1,0 +1,3 @@
+"""Background jobs of the rule domain."""
+
+from __future__ import annotations
