@@ -96,17 +96,33 @@ def _aggregate(session: Session, query: Select[Any], scope: Scope, fields: list[
     return rows
 
 
+def _customers_as_subquery(scope: Scope, fields: list[Field]) -> bool:
+    """Filters on customer attributes, when nothing groups by one and none asks for "no value", select the
+    matching customers once (`customer_id IN (…)`) instead of joining every record to its customer: SQLite
+    then reads each customer's JSON once, not once per record (docs/benchmarks.md)."""
+    customer_values = [value for f, value in scope.filters if f.needs_customer]
+    return bool(customer_values) and None not in customer_values and not any(f.needs_customer for f in fields)
+
+
 def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any]:
     query = query.select_from(Feedback).where(Feedback.workspace_id == scope.workspace_id)
-    if _needs_customer(scope, fields):
+    subquery = _customers_as_subquery(scope, fields)
+    if _needs_customer(scope, fields) and not subquery:
         query = query.outerjoin(
             Customer, (Customer.id == Feedback.customer_id) & (Customer.workspace_id == scope.workspace_id)
         )
     by_name: dict[str, tuple[Field, list[str | None]]] = {}
     for filter_field, value in scope.filters:
         by_name.setdefault(filter_field.name, (filter_field, []))[1].append(value)
+    on_customers = []
     for filter_field, values in by_name.values():
-        query = query.where(_matches(filter_field, values))
+        if subquery and filter_field.needs_customer:
+            on_customers.append(_matches(filter_field, values))
+        else:
+            query = query.where(_matches(filter_field, values))
+    if on_customers:
+        matching = select(Customer.id).where(Customer.workspace_id == scope.workspace_id, *on_customers)
+        query = query.where(Feedback.customer_id.in_(matching))
     if scope.since is not None:
         query = query.where(Feedback.received_at >= scope.since)
     if scope.until is not None:
@@ -128,29 +144,33 @@ def metric_sums(session: Session, metric: str, scope: Scope, group_by: list[Fiel
     return [dict(row._mapping) for row in _aggregate(session, query, scope, group_by)]
 
 
-def headline_sums(session: Session, scope: Scope) -> dict[str, dict[str, Any]]:
-    """Every metric's sums over the scope in one pass (each sum skips records without its score)."""
-    columns = [
-        column.label(f"{metric}__{name}")
-        for metric, sums in METRIC_SUMS.items()
-        for name, column in sums.items()
-    ]
-    (row,) = (r._mapping for r in _aggregate(session, _scoped(select(*columns), scope, []), scope, []))
-    found: dict[str, dict[str, Any]] = {metric: {} for metric in METRIC_SUMS}
-    for label, value in row.items():
-        metric, name = str(label).split("__")
-        found[metric][name] = value
-    return found
-
-
 def _groupings(fields: list[Field]) -> list[Any]:
     return [f.grouping if f.grouping is not None else f"g{i}" for i, f in enumerate(fields)]
 
 
-def counts_by(session: Session, scope: Scope, group: Field) -> list[tuple[str | None, int]]:
-    key = group.expression.label("g0")
-    query = _scoped(select(key, func.count().label("n")), scope, [group]).group_by(*_groupings([group]))
-    return [(row.g0, int(row.n)) for row in _aggregate(session, query.order_by("g0"), scope, [group])]
+def overview_cells(
+    session: Session, scope: Scope, channel: Field, month: Field
+) -> list[tuple[str, str, int, dict[str, dict[str, Any]]]]:
+    """One row per (channel, month) of the scope: the record count and every metric's sums. Every sum is
+    additive, so the dashboard's volumes by channel, by month and its headline figures all come from this
+    one pass over the records instead of three."""
+    sums = [
+        column.label(f"{metric}__{name}")
+        for metric, columns in METRIC_SUMS.items()
+        for name, column in columns.items()
+    ]
+    keys = [channel.expression.label("g0"), month.expression.label("g1")]
+    query = _scoped(select(*keys, func.count().label("n"), *sums), scope, [channel, month])
+    query = query.group_by(*_groupings([channel, month]))
+    cells = []
+    for row in _aggregate(session, query, scope, [channel, month]):
+        found: dict[str, dict[str, Any]] = {metric: {} for metric in METRIC_SUMS}
+        for label, value in row._mapping.items():
+            if "__" in str(label):
+                metric, name = str(label).split("__")
+                found[metric][name] = value
+        cells.append((row.g0, row.g1, int(row.n), found))
+    return cells
 
 
 def precursor_counts(

@@ -4,6 +4,7 @@ the command line alike. Each figure carries its n, a 95 % interval and whether n
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -134,13 +135,25 @@ def overview(
     matching the filters (all records by default)."""
     dialect = session.get_bind().dialect.name
     scope = scope_of(session, workspace_id, SliceQuery(metric="", where=where, since=since, until=until))
-    by_channel = [
-        (str(k), n) for k, n in repository.counts_by(session, scope, field_named("channel", dialect))
-    ]
-    by_channel.sort(key=lambda pair: -pair[1])
-    by_month = [(str(k), n) for k, n in repository.counts_by(session, scope, field_named("month", dialect))]
-    headline = repository.headline_sums(session, scope)
-    scores = {metric: figure(metric, {}, headline[metric]) for metric in METRICS}
-    return Overview(
-        total=sum(n for _, n in by_channel), scores=scores, by_channel=by_channel, by_month=by_month
+    cells = repository.overview_cells(
+        session, scope, field_named("channel", dialect), field_named("month", dialect)
     )
+    by_channel: Counter[str] = Counter()
+    by_month: Counter[str] = Counter()
+    for channel, month, n, _ in cells:
+        by_channel[str(channel)] += n
+        by_month[str(month)] += n
+    scores = {
+        metric: figure(metric, {}, _added(metric, [sums[metric] for *_, sums in cells])) for metric in METRICS
+    }
+    return Overview(
+        total=sum(by_channel.values()),
+        scores=scores,
+        by_channel=sorted(by_channel.items(), key=lambda pair: (-pair[1], pair[0])),
+        by_month=sorted(by_month.items()),
+    )
+
+
+def _added(metric: str, parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A metric's sums over several groups: every one is a count or a sum, so they add up."""
+    return {name: sum(part[name] for part in parts) for name in repository.METRIC_SUMS[metric]}
