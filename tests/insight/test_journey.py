@@ -70,3 +70,46 @@ def test_events_that_precede_detractors_more_than_promoters_are_found(
     assert found[0]["key"] == "delivery_late"
     bad = http.get("/api/v1/journey/precursors", params={"by": "weather"}, headers=tenant.headers())
     assert bad.status_code == 422
+
+
+def test_each_precursor_share_drills_down_to_the_answers_it_preceded(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    answers, events = [], []
+    for i in range(12):
+        email = f"d{i}@x.com"
+        answers.append(
+            feedback(nps=1 if i < 8 else 9, received_at="2025-03-20T10:00:00Z", customer={"email": email})
+        )
+        if i % 2 == 0:
+            late = "2025-03-15T10:00:00Z" if i < 10 else "2025-01-01T10:00:00Z"  # 78 days before: outside
+            events.append(event(type="delivery_late", occurred_at=late, customer={"email": email}))
+    load(http, tenant, "feedback", answers)
+    load(http, tenant, "events", events)
+    found = http.get("/api/v1/journey/precursors", params={"days": 30}, headers=tenant.headers()).json()
+    (late,) = found
+    assert (late["detractors"], late["promoters"]) == (4, 1)
+    behind = http.get(late["detractor_records"], headers=tenant.headers()).json()
+    assert behind["total"] == 4 and all(r["nps"] <= 6 for r in behind["items"])
+    assert http.get(late["promoter_records"], headers=tenant.headers()).json()["total"] == 1
+    wider = http.get(
+        "/api/v1/records",
+        params={"preceded_by": "type:delivery_late", "within_days": 90},
+        headers=tenant.headers(),
+    ).json()
+    assert wider["total"] == 6
+
+
+def test_a_malformed_preceding_event_is_refused_with_the_field_named(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    for params, field in (
+        ({"preceded_by": "weather:rain"}, "preceded_by"),
+        ({"preceded_by": "type:"}, "preceded_by"),
+        ({"preceded_by": "type:delivery_late", "within_days": 0}, "within_days"),
+    ):
+        reply = http.get("/api/v1/records", params=params, headers=tenant.headers())
+        assert reply.status_code == 422, params
+        assert field in reply.text

@@ -32,6 +32,9 @@ POSTGRES_TRUNCATED = {
 }
 POSTGRES_FORMATS = {"day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM", "quarter": 'YYYY-"Q"Q'}
 PREFIXES = ("customer.", "attributes.")
+NPS_GROUP = case(
+    (Feedback.nps <= 6, "detractor"), (Feedback.nps <= 8, "passive"), (Feedback.nps <= 10, "promoter")
+)  # PRODUCT.md's groups; a record without an NPS answer has none
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ def field(name: str, dialect: str) -> Field:
         return Field(name, literal_column(SQLITE_BUCKETS[name], String))
     if name in COLUMNS:
         return Field(name, getattr(Feedback, name))
+    if name == "nps_group":
+        return Field(name, NPS_GROUP)
     for prefix, column, needs_customer in (
         ("customer.", Customer.attributes, True),
         ("attributes.", Feedback.attributes, False),
@@ -60,7 +65,9 @@ def field(name: str, dialect: str) -> Field:
         key = name.removeprefix(prefix)
         if name.startswith(prefix) and key:
             return Field(name, _attribute_text(column, _checked_key(name, key), dialect), needs_customer)
-    known = ", ".join([*SQLITE_BUCKETS, *COLUMNS, "customer.<attribute>", "attributes.<attribute>"])
+    known = ", ".join(
+        [*SQLITE_BUCKETS, *COLUMNS, "nps_group", "customer.<attribute>", "attributes.<attribute>"]
+    )
     raise Invalid(f"unknown field {name!r}", [Problem(f"use one of: {known}", field=name)])
 
 

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from voxpop.insight import repository, service
 from voxpop.insight.compare import Comparison, benjamini_hochberg, compare_shares
+from voxpop.insight.records import records_link
+from voxpop.insight.repository import Precedent
 from voxpop.insight.service import Figure, SliceQuery
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.settings import get_settings
@@ -75,6 +77,13 @@ class Precursor:
     comparison: Comparison
     q_value: float | None
     significant: bool
+    detractors: int
+    promoters: int
+    precedent: Precedent
+
+    def records_link(self, nps_group: str) -> str:
+        """The detractor (or promoter) answers this event preceded: the records behind the share."""
+        return records_link("nps", where=[("nps_group", nps_group)], preceded_by=self.precedent)
 
 
 def precursors(
@@ -98,7 +107,15 @@ def precursors(
     ]
     q_values = benjamini_hochberg([c.p_value for c in comparisons])
     found = [
-        Precursor(str(r["key"]), c, q, q is not None and q < alpha)
+        Precursor(
+            str(r["key"]),
+            c,
+            q,
+            q is not None and q < alpha,
+            int(r["detractors"]),
+            int(r["promoters"]),
+            Precedent(by, str(r["key"]), days),
+        )
         for r, c, q in zip(rows, comparisons, q_values, strict=True)
     ]
     return sorted(found, key=lambda p: -(p.comparison.difference or 0))

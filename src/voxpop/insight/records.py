@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from sqlalchemy.orm import Session
 
 from voxpop.insight import repository, service
+from voxpop.insight.repository import Precedent
 from voxpop.insight.service import SliceQuery
 
 EXCERPT = 200
@@ -75,6 +76,7 @@ def records_link(
     where: Iterable[tuple[str, str | None]] = (),
     since: date | None = None,
     until: date | None = None,
+    preceded_by: Precedent | None = None,
 ) -> str:
     """The records page for a figure: its metric, its filters and its group's keys (None → `missing=`)."""
     pairs = [*where, *(keys or {}).items()]
@@ -82,4 +84,9 @@ def records_link(
     params += [("where", f"{name}={value}") for name, value in pairs if value is not None]
     params += [("missing", name) for name, value in pairs if value is None]
     params += [(name, day.isoformat()) for name, day in (("since", since), ("until", until)) if day]
+    if preceded_by is not None:
+        params += [
+            ("preceded_by", f"{preceded_by.field}:{preceded_by.value}"),
+            ("within_days", str(preceded_by.days)),
+        ]
     return "/records" + (f"?{urlencode(params)}" if params else "")

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, or_, select, text
+from sqlalchemy import Boolean, Select, case, func, or_, select, text
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
 
 from voxpop.customer.models import Customer
 from voxpop.feedback.models import Feedback
@@ -60,6 +63,16 @@ METRIC_SUMS: dict[str, dict[str, ColumnElement[Any]]] = {
 
 
 @dataclass(frozen=True)
+class Precedent:
+    """Records whose customer had a journey event with `field` (type or touchpoint) equal to `value` in the
+    `days` before the record: the drill-down behind the journey view's precursors."""
+
+    field: str
+    value: str
+    days: int
+
+
+@dataclass(frozen=True)
 class Scope:
     """Which records a figure covers: the workspace, filters on fields, a time window and a text search.
     Filters on different fields must all hold; several on one field match any of its values, and a value
@@ -70,6 +83,7 @@ class Scope:
     since: datetime | None = None
     until: datetime | None = None
     text: str | None = None
+    preceded_by: Precedent | None = None
 
 
 def _matches(filter_field: Field, values: list[str | None]) -> ColumnElement[bool]:
@@ -122,14 +136,67 @@ def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any
             query = query.where(_matches(filter_field, values))
     if on_customers:
         matching = select(Customer.id).where(Customer.workspace_id == scope.workspace_id, *on_customers)
-        query = query.where(Feedback.customer_id.in_(matching))
+        query = query.where(unselective(Feedback.customer_id.in_(matching)))
     if scope.since is not None:
         query = query.where(Feedback.received_at >= scope.since)
     if scope.until is not None:
         query = query.where(Feedback.received_at < scope.until)
     if scope.text:
         query = query.where(Feedback.text.icontains(scope.text, autoescape=True))
+    if scope.preceded_by is not None:
+        query = query.where(_preceded_by(scope.workspace_id, scope.preceded_by))
     return query
+
+
+class unselective(FunctionElement[bool]):  # noqa: N801  (a SQL function, named like one)
+    """A condition that most records pass. SQLite would otherwise read `customer_id IN (…)` through the
+    customer index, one lookup per record of every matching customer, instead of the dashboards' covering
+    (channel, time) index, which is much slower when many customers match (docs/benchmarks.md)."""
+
+    inherit_cache = True
+    type = Boolean()
+
+
+@compiles(unselective)
+def _unselective(element: unselective, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(next(iter(element.clauses)), **kw)
+
+
+@compiles(unselective, "sqlite")
+def _unselective_sqlite(element: unselective, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"likelihood({compiler.process(next(iter(element.clauses)), **kw)}, 0.9)"
+
+
+class days_before(FunctionElement[datetime]):  # noqa: N801  (a SQL function, named like one)
+    """`timestamp` minus `days` whole days, in each store's own date arithmetic."""
+
+    inherit_cache = True
+
+
+@compiles(days_before, "postgresql")
+def _days_before_postgres(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    timestamp, days = list(element.clauses)
+    return f"({compiler.process(timestamp, **kw)} - make_interval(0, 0, 0, {compiler.process(days, **kw)}))"
+
+
+@compiles(days_before, "sqlite")
+def _days_before_sqlite(element: days_before, compiler: SQLCompiler, **kw: Any) -> str:
+    timestamp, days = list(element.clauses)
+    return f"datetime({compiler.process(timestamp, **kw)}, '-' || {compiler.process(days, **kw)} || ' days')"
+
+
+def _preceded_by(workspace_id: uuid.UUID, precedent: Precedent) -> ColumnElement[bool]:
+    return (
+        select(JourneyEvent.id)
+        .where(
+            JourneyEvent.workspace_id == workspace_id,
+            JourneyEvent.customer_id == Feedback.customer_id,
+            getattr(JourneyEvent, precedent.field) == precedent.value,
+            JourneyEvent.occurred_at <= Feedback.received_at,
+            JourneyEvent.occurred_at >= days_before(Feedback.received_at, precedent.days),
+        )
+        .exists()
+    )
 
 
 def metric_sums(session: Session, metric: str, scope: Scope, group_by: list[Field]) -> list[dict[str, Any]]:
@@ -178,10 +245,7 @@ def precursor_counts(
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """For each event type (or touchpoint): how many detractor and promoter answers it preceded, the same
     customer, within `days` before the answer; and how many detractor and promoter answers there are."""
-    if session.get_bind().dialect.name == "postgresql":
-        window_start: Any = Feedback.received_at - func.make_interval(0, 0, 0, days)
-    else:
-        window_start = func.datetime(Feedback.received_at, f"-{days} days")
+    window_start = days_before(Feedback.received_at, days)
     key = getattr(JourneyEvent, by).label("key")
     detractor_ids = case((Feedback.nps <= 6, Feedback.id))
     promoter_ids = case((Feedback.nps >= 9, Feedback.id))

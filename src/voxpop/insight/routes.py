@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 
 from voxpop.insight import causes, changes, emerging, journey, key_drivers, records, service, theme_emerging
 from voxpop.insight.models import Insight
+from voxpop.insight.repository import Precedent
 from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import Invalid, Problem
@@ -45,9 +46,10 @@ class Filters:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    preceded_by: Precedent | None = None
 
     def query(self, metric: str, by: tuple[str, ...] = ()) -> SliceQuery:
-        return SliceQuery(metric, by, self.where, self.since, self.until, self.text)
+        return SliceQuery(metric, by, self.where, self.since, self.until, self.text, self.preceded_by)
 
 
 def filters(
@@ -58,10 +60,26 @@ def filters(
     since: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
     text: str | None = None,
+    preceded_by: Annotated[
+        str | None,
+        Query(
+            max_length=300,
+            description="Only records whose customer had this journey event before: type:NAME or "
+            "touchpoint:NAME",
+        ),
+    ] = None,
+    within_days: Annotated[int, Query(description="How many days before the record (with preceded_by)")] = 30,
 ) -> Filters:
     """Blank values (a form's empty fields) mean no filter."""
     conditions = parse_filters([w for w in where if w.strip()], missing)
-    return Filters(conditions, _day("since", since), _day("until", until), text or None)
+    precedent = _precedent(preceded_by, within_days) if preceded_by and preceded_by.strip() else None
+    return Filters(conditions, _day("since", since), _day("until", until), text or None, precedent)
+
+
+def _precedent(preceded_by: str, within_days: int) -> Precedent:
+    """`type:ticket_closed` → the event field and value; `service.scope_of` checks both and the days."""
+    field, _, value = preceded_by.strip().partition(":")
+    return Precedent(field.strip(), value.strip(), within_days)
 
 
 def _day(name: str, value: str | None) -> date | None:
@@ -215,6 +233,10 @@ def get_precursors(
             "p_value": p.comparison.p_value,
             "q_value": p.q_value,
             "significant": p.significant,
+            "detractors": p.detractors,
+            "promoters": p.promoters,
+            "detractor_records": "/api/v1" + p.records_link("detractor"),
+            "promoter_records": "/api/v1" + p.records_link("promoter"),
         }
         for p in journey.precursors(session, caller.workspace_id, by, days, alpha)
     ]

@@ -15,7 +15,7 @@ from voxpop.insight import metrics, repository
 from voxpop.insight.fields import Field
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import Estimate
-from voxpop.insight.repository import Scope
+from voxpop.insight.repository import Precedent, Scope
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.settings import get_settings
 
@@ -43,6 +43,7 @@ class SliceQuery:
     since: date | None = None
     until: date | None = None
     text: str | None = None
+    preceded_by: Precedent | None = None
 
 
 def _estimate(metric: str, sums: dict[str, Any], min_n: int) -> tuple[Estimate, dict[str, Any]]:
@@ -86,7 +87,24 @@ def scope_of(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> Sc
         since=_start_of(query.since),
         until=_start_of(query.until + timedelta(days=1)) if query.until else None,
         text=query.text,
+        preceded_by=_checked(query.preceded_by),
     )
+
+
+PRECEDENT_FIELDS = ("type", "touchpoint")
+MAX_PRECEDENT_DAYS = 365
+
+
+def _checked(precedent: Precedent | None) -> Precedent | None:
+    if precedent is None:
+        return None
+    if precedent.field not in PRECEDENT_FIELDS or not precedent.value:
+        reason = f"use {' or '.join(f + ':VALUE' for f in PRECEDENT_FIELDS)}, e.g. type:ticket_closed"
+        raise Invalid("unknown preceding event", [Problem(reason, field="preceded_by")])
+    if not 1 <= precedent.days <= MAX_PRECEDENT_DAYS:
+        reason = f"use 1 to {MAX_PRECEDENT_DAYS} days"
+        raise Invalid("within_days out of range", [Problem(reason, field="within_days")])
+    return precedent
 
 
 def _start_of(day: date | None) -> datetime | None:
