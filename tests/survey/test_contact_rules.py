@@ -1,5 +1,6 @@
-"""Contact-frequency rules across all surveys of a workspace, and reminders to those who have not answered:
-every invitation a rule stops is recorded with the rule."""
+"""Contact rules across all surveys of a workspace: frequency, a quiet period after an answer, and
+exclusions (unsubscribed, no consent, a segment the survey excludes) that hold on every channel. Every
+invitation a rule stops is recorded with the rule."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.delivery.factories import run_jobs, smtp_receiver
-from tests.factories import make_tenant
-from tests.survey.factories import Respondent, create_survey
+from tests.factories import Tenant, make_tenant
+from tests.survey.factories import Respondent, create_survey, nps_definition
 from tests.survey.test_distribution import invite
+from tests.survey.test_in_app import ask
 from voxpop.kit.clock import set_clock
 from voxpop.survey.models import SurveySuppression
 
@@ -67,33 +68,120 @@ def test_no_invitation_in_the_quiet_period_after_an_answer(http: httpx.Client, s
     assert invite(http, tenant, second["id"], {"email": "jo@example.com"})[0]["token"]
 
 
-@pytest.mark.usefixtures("background_jobs_paused")
-def test_one_reminder_goes_to_those_who_have_not_answered(http: httpx.Client, session: Session) -> None:
+def suppressions(session: Session) -> list[tuple[str, str, str]]:
+    session.rollback()
+    rows = session.scalars(select(SurveySuppression).order_by(SurveySuppression.created_at))
+    return [(row.kind, row.rule, row.detail) for row in rows]
+
+
+def test_a_customer_whose_contact_consent_is_no_is_invited_to_no_survey(
+    http: httpx.Client, session: Session
+) -> None:
     tenant = make_tenant(session)
-    survey = create_survey(http, tenant)
-    remind = f"/api/v1/surveys/{survey['id']}/reminders"
-    set_clock(lambda: NOW)
-    with smtp_receiver() as receiver:
-        answered, waiting = invite(
-            http,
-            tenant,
-            survey["id"],
-            {"email": "kim@example.com"},
-            {"email": "lee@example.com", "name": "Lee Park"},
-            channel="email",
-        )
-        run_jobs()
-        respondent = Respondent(http)
-        respondent.open(answered["path"])
-        respondent.answer({"nps": 10})
-        respondent.answer({"liked": "fast"})
-        set_clock(lambda: NOW + timedelta(days=2))
-        assert http.post(remind, json={"after_days": 3}, headers=tenant.headers()).json() == {"reminded": 0}
-        set_clock(lambda: NOW + timedelta(days=3))
-        assert http.post(remind, json={"after_days": 3}, headers=tenant.headers()).json() == {"reminded": 1}
-        assert http.post(remind, json={"after_days": 3}, headers=tenant.headers()).json() == {"reminded": 0}
-        run_jobs()
-    assert [m["To"] for m in receiver.messages] == ["kim@example.com", "lee@example.com", "lee@example.com"]
-    reminder = receiver.messages[-1]
-    assert reminder["Subject"] == "Reminder: Delivery survey: one quick question"
-    assert waiting["token"] in reminder.get_payload()[0].get_payload(decode=True).decode()  # type: ignore[index,union-attr]
+    first, second = create_survey(http, tenant), create_survey(http, tenant)
+    refused, agreed, spoken = invite(
+        http,
+        tenant,
+        first["id"],
+        {"email": "no@example.com", "attributes": {"contact_consent": False}},
+        {"email": "yes@example.com", "attributes": {"contact_consent": True}},
+        {"email": "said-no@example.com", "attributes": {"contact_consent": "No"}},
+    )
+    assert (refused["suppressed_by"], refused["token"]) == ("no_consent", None)
+    assert refused["reason"] == "the customer's contact_consent attribute says no"
+    assert agreed["suppressed_by"] is None and agreed["token"]
+    assert spoken["suppressed_by"] == "no_consent"
+    assert invite(http, tenant, second["id"], {"email": "no@example.com"})[0]["suppressed_by"] == "no_consent"
+    assert [rule for _, rule, _ in suppressions(session)] == ["no_consent"] * 3
+
+
+def test_a_survey_excludes_the_segments_it_names_and_other_surveys_do_not(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    segments = [{"plan": "trial"}, {"country": ["DE", "AT"], "vip": True}, {"seats": 1}]
+    excluding = create_survey(http, tenant, nps_definition(exclude=segments))
+    other = create_survey(http, tenant)
+    customers = [
+        {"email": "trial@example.com", "attributes": {"plan": "Trial"}},
+        {"email": "vip-at@example.com", "attributes": {"country": "at", "vip": True}},
+        {"email": "plain-at@example.com", "attributes": {"country": "AT", "vip": False}},
+        {"email": "paid@example.com", "attributes": {"plan": "paid"}},
+        {"email": "one-vip@example.com", "attributes": {"country": "DE", "vip": 1}},
+        {"email": "one-seat@example.com", "attributes": {"seats": 1.0}},
+    ]
+    outcomes = invite(http, tenant, excluding["id"], *customers)
+    assert [o["suppressed_by"] for o in outcomes] == ["segment", "segment", None, None, None, "segment"]
+    assert outcomes[0]["reason"] == "in a segment this survey excludes: plan = trial"
+    assert outcomes[1]["reason"] == "in a segment this survey excludes: country = DE or AT, vip = True"
+    assert [o["suppressed_by"] for o in invite(http, tenant, other["id"], *customers)] == [None] * 6
+    assert [(kind, rule) for kind, rule, _ in suppressions(session)] == [("invitation", "segment")] * 3
+
+
+def test_a_segment_that_names_nothing_is_refused_with_its_place(http: httpx.Client, session: Session) -> None:
+    tenant = make_tenant(session)
+    body = {"name": "Bad", "definition": nps_definition(exclude=[{"plan": []}])}
+    reply = http.post("/api/v1/surveys", json=body, headers=tenant.headers())
+    assert reply.status_code == 422
+    (problem,) = reply.json()["error"]["problems"]
+    assert problem["field"] == "definition.exclude[0].plan"
+    assert problem["reason"].endswith(
+        "must be a value (text, number, true or false) or a list of 1 to 100 of them"
+    )
+
+
+def unsubscribe(http: httpx.Client, link: dict[str, str]) -> None:
+    assert http.post(f"/s/unsubscribe/{link['token']}").status_code == 200
+
+
+def test_an_unsubscribed_customer_no_longer_gets_the_link_they_had_in_the_app_or_the_api(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    survey = create_survey(http, tenant, nps_definition(in_app=True))
+    shown = ask(http, tenant)
+    assert shown["survey_id"] == survey["id"]
+    (link,) = invite(http, tenant, survey["id"], {"external_id": "app-user-1"})
+    unsubscribe(http, link)
+    assert ask(http, tenant)["survey_id"] is None
+    assert str(ask(http, tenant)["reason"]).startswith("unsubscribed on ")
+    (again,) = invite(http, tenant, survey["id"], {"external_id": "app-user-1"}, channel="sms")
+    assert (again["suppressed_by"], again["token"]) == ("unsubscribed", None)
+
+
+def test_exclusions_stop_the_contact_whatever_the_frequency_rules_say(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    surveys = [create_survey(http, tenant) for _ in range(4)]
+    for survey in surveys[:3]:
+        invite(http, tenant, survey["id"], {"email": "max@example.com"})
+    (link,) = invite(http, tenant, surveys[0]["id"], {"email": "max@example.com"})
+    assert (
+        invite(http, tenant, surveys[3]["id"], {"email": "max@example.com"})[0]["suppressed_by"]
+        == "frequency"
+    )
+    unsubscribe(http, link)
+    assert (
+        invite(http, tenant, surveys[3]["id"], {"email": "max@example.com"})[0]["suppressed_by"]
+        == "unsubscribed"
+    )
+
+
+def test_another_workspaces_unsubscribe_and_segments_do_not_reach_this_one(
+    http: httpx.Client, session: Session
+) -> None:
+    owner, stranger = make_tenant(session), make_tenant(session)
+    theirs = create_survey(http, stranger, nps_definition(exclude=[{"plan": "trial"}]))
+    (link,) = invite(http, stranger, theirs["id"], {"email": "sam@example.com"})
+    unsubscribe(http, link)
+    ours = create_survey(http, owner)
+    (invited,) = invite(
+        http, owner, ours["id"], {"email": "sam@example.com", "attributes": {"plan": "trial"}}
+    )
+    assert invited["suppressed_by"] is None and invited["token"]
+    assert _tenant_sees_survey(http, stranger, ours["id"]) == 404
+
+
+def _tenant_sees_survey(http: httpx.Client, tenant: Tenant, survey_id: str) -> int:
+    return http.get(f"/api/v1/surveys/{survey_id}", headers=tenant.headers()).status_code

@@ -92,9 +92,13 @@ class _Resolution:
 def resolve_many(
     session: Session, workspace_id: uuid.UUID, refs: Sequence[CustomerRef | None]
 ) -> list[uuid.UUID | None]:
-    """The customer of each record (None for anonymous ones), creating customers and identities as needed."""
-    repository.lock_identities(session, workspace_id)
+    """The customer of each record (None for anonymous ones), creating customers and identities as needed.
+    A batch that names no identity (anonymous survey answers) resolves nothing, so it takes no lock and
+    does not wait for other writers of the workspace."""
     pairs = [pair for ref in refs if ref is not None for pair in ref.identities()]
+    if not pairs:
+        return [None] * len(refs)
+    repository.lock_identities(session, workspace_id)
     batch = _Resolution(workspace_id, repository.find_identities(session, workspace_id, pairs))
     customer_ids = [batch.resolve(ref) if ref is not None else None for ref in refs]
     _apply_details(session, batch)
@@ -139,6 +143,13 @@ def get(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> Cu
     if customer is None:
         raise NotFound("customer")
     return customer
+
+
+def details_of(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """Name, language and attributes of many customers in one read (contact rules check a batch at once)."""
+    return repository.details_of(session, workspace_id, customer_ids)
 
 
 def find(session: Session, workspace_id: uuid.UUID, id_or_email: str) -> Customer:

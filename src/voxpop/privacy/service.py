@@ -1,4 +1,5 @@
-"""Everything held about one customer: exported as one JSON document, or erased with all their records."""
+"""Everything held about one customer: exported as one JSON document, or erased with all their records
+(feedback, events, survey links with the answers given through them, unsubscribes, stopped contacts)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackOut
 from voxpop.journey import service as journey_service
 from voxpop.kit import clock
+from voxpop.survey import service as survey_service
 
 
 def export(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> dict[str, Any]:
@@ -24,6 +26,7 @@ def export(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) ->
         "customer": customer_service.describe(session, customer).model_dump(mode="json"),
         "feedback": [FeedbackOut.model_validate(f).model_dump(mode="json") for f in feedback],
         "events": [e.model_dump(mode="json") for e in events],
+        "surveys": survey_service.of_customer(session, workspace_id, customer.id).model_dump(mode="json"),
     }
 
 
@@ -31,6 +34,7 @@ def erase(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> 
     customer = customer_service.get(session, workspace_id, customer_id)
     feedback_deleted = feedback_service.erase_of_customer(session, workspace_id, customer.id)
     events_deleted = journey_service.erase_of_customer(session, workspace_id, customer.id)
+    survey_service.erase_of_customer(session, workspace_id, customer.id)
     identities_deleted = customer_service.delete(session, workspace_id, customer.id)
     return ErasureOut(
         customer_id=customer.id,

@@ -1,20 +1,35 @@
-"""Contact-frequency rules against survey fatigue, across every survey of a workspace: no invitation to a
-customer who unsubscribed, none past K invitations in a period, none in a quiet period after an answer.
-An invitation a rule stops is recorded with the rule and why."""
+"""Contact rules against survey fatigue, across every survey of a workspace. Exclusions stop any contact
+about a survey (an invitation, showing a known link in an app, a reminder): the customer unsubscribed, has
+`contact_consent: false` among their attributes, or is in a segment the survey excludes. Frequency limits
+stop new invitations: none past K invitations in a period, none in a quiet period after an answer (the quiet
+period also holds back reminders). Whatever a rule stops is recorded with the rule and why."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session
 
+from voxpop.customer import service as customer_service
+from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
 from voxpop.survey import repository
+from voxpop.survey.definition import Segment
+from voxpop.survey.models import Survey, SurveySuppression
+
+Stop = tuple[str, str]
+"""(rule, why): the rule that stopped a contact, and the reason in words."""
+
+CONSENT_ATTRIBUTE = "contact_consent"
+EXCLUSIONS = frozenset({"unsubscribed", "no_consent", "segment"})
+"""Rules that stop any contact about a survey, even showing a link the customer already has."""
+REFUSALS = frozenset({"false", "no", "n", "0", "off"})
 
 
 class ContactRules(BaseSettings):
@@ -42,28 +57,121 @@ def rules() -> ContactRules:
 
 
 def stopped(
-    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, tuple[str, str]]:
-    """(rule, why) for each customer who may not be invited now."""
-    limits = rules()
-    found: dict[uuid.UUID, tuple[str, str]] = {}
-    quiet_since = now - timedelta(days=limits.quiet_days_after_answer)
-    for customer_id, answered in repository.last_answers(session, workspace_id, customer_ids).items():
-        if answered > quiet_since:
-            found[customer_id] = (
-                "quiet_period",
-                f"answered a survey on {answered:%Y-%m-%d}; no invitation for "
-                f"{limits.quiet_days_after_answer} days after an answer",
-            )
-    since = now - timedelta(days=limits.period_days)
-    for customer_id, count in repository.invitation_counts(
-        session, workspace_id, customer_ids, since
-    ).items():
-        if count >= limits.max_invitations:
-            found[customer_id] = (
-                "frequency",
-                f"invited {count} times in the last {limits.period_days} days (the limit is {limits.max_invitations})",
-            )
+    session: Session,
+    workspace_id: uuid.UUID,
+    customer_ids: Sequence[uuid.UUID],
+    now: datetime,
+    exclude: Sequence[Segment] = (),
+    count_frequency: bool = True,
+) -> dict[uuid.UUID, Stop]:
+    """(rule, why) for each customer who may not be contacted now: the exclusions, the quiet period, and
+    (for a new invitation, not a reminder of one) the frequency limit. The strongest rule is named."""
+    found = _in_quiet_period(session, workspace_id, customer_ids, now)
+    if count_frequency:
+        found.update(_over_frequency(session, workspace_id, customer_ids, now))
+    found.update(excluded(session, workspace_id, customer_ids, exclude))
+    return found
+
+
+def excluded(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], exclude: Sequence[Segment]
+) -> dict[uuid.UUID, Stop]:
+    """(rule, why) for each customer who may not be contacted about this survey at all."""
+    found: dict[uuid.UUID, Stop] = {}
+    for customer_id, details in customer_service.details_of(session, workspace_id, customer_ids).items():
+        attributes = details["attributes"]
+        segment = next((s for s in exclude if in_segment(attributes, s)), None)
+        if segment is not None:
+            found[customer_id] = ("segment", f"in a segment this survey excludes: {_describe(segment)}")
+        if _refused(attributes.get(CONSENT_ATTRIBUTE)):
+            found[customer_id] = ("no_consent", f"the customer's {CONSENT_ATTRIBUTE} attribute says no")
     for customer_id, when in repository.unsubscribed(session, workspace_id, customer_ids).items():
         found[customer_id] = ("unsubscribed", f"unsubscribed on {when:%Y-%m-%d}")
     return found
+
+
+def in_segment(attributes: Mapping[str, Any], segment: Segment) -> bool:
+    """Every condition holds: the attribute equals the value, or one of the values of a list (text compared
+    without regard to case; a missing attribute matches nothing)."""
+    return all(
+        any(
+            _same(attributes.get(name), value) for value in (wanted if isinstance(wanted, list) else [wanted])
+        )
+        for name, wanted in segment.items()
+    )
+
+
+def _same(value: Any, wanted: Any) -> bool:
+    if isinstance(value, str) and isinstance(wanted, str):
+        return value.casefold() == wanted.casefold()
+    if _is_number(value) and _is_number(wanted):
+        return bool(value == wanted)
+    return type(value) is type(wanted) and bool(value == wanted)
+
+
+def _is_number(value: Any) -> bool:
+    """An int or float; true/false are not numbers here (True would equal 1)."""
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _describe(segment: Segment) -> str:
+    """`country = DE or AT, vip = True`, by name (PostgreSQL's JSONB keeps no key order)."""
+
+    def values(wanted: Any) -> str:
+        return " or ".join(str(v) for v in (wanted if isinstance(wanted, list) else [wanted]))
+
+    return ", ".join(f"{name} = {values(segment[name])}" for name in sorted(segment))[:200]
+
+
+def _refused(value: Any) -> bool:
+    if isinstance(value, bool):
+        return not value
+    return value is not None and str(value).strip().casefold() in REFUSALS
+
+
+def _in_quiet_period(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, Stop]:
+    days = rules().quiet_days_after_answer
+    quiet_since = now - timedelta(days=days)
+    return {
+        customer_id: (
+            "quiet_period",
+            f"answered a survey on {answered:%Y-%m-%d}; no invitation for {days} days after an answer",
+        )
+        for customer_id, answered in repository.last_answers(session, workspace_id, customer_ids).items()
+        if answered > quiet_since
+    }
+
+
+def _over_frequency(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, Stop]:
+    limits = rules()
+    since = now - timedelta(days=limits.period_days)
+    counts = repository.invitation_counts(session, workspace_id, customer_ids, since)
+    return {
+        customer_id: (
+            "frequency",
+            f"invited {count} times in the last {limits.period_days} days (the limit is {limits.max_invitations})",
+        )
+        for customer_id, count in counts.items()
+        if count >= limits.max_invitations
+    }
+
+
+def record(session: Session, survey: Survey, customer_id: uuid.UUID, stop: Stop, kind: str) -> None:
+    """Keeps the contact (`invitation` or `reminder`) that a rule stopped, with the rule and why."""
+    rule, why = stop
+    repository.add(
+        session,
+        SurveySuppression(
+            workspace_id=survey.workspace_id,
+            survey_id=survey.id,
+            customer_id=customer_id,
+            kind=kind,
+            rule=rule,
+            detail=why,
+            created_at=clock.now(),
+        ),
+    )

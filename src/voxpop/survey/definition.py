@@ -7,7 +7,7 @@ import re
 import uuid
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,39}$")]
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")]
@@ -19,6 +19,22 @@ FIXED_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces
 SCORED = frozenset({"nps", "csat", "ces", "rating"})
 TEXT_LIMITS = {"short_text": 500, "long_text": 5000}
 PIPE = re.compile(r"\{(first_name|answer\.[a-z0-9_]+|hidden\.[a-z0-9_]+)(?:\|([^{}]*))?\}")
+AttributeName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+SCALARS = (str, int, float, bool)
+
+
+def _segment_value(value: Any) -> Any:
+    """One value, or a list of 1–100 values, each text, a number or true/false."""
+    values = value if isinstance(value, list) else [value]
+    if not 1 <= len(values) <= 100 or not all(isinstance(v, SCALARS) for v in values):
+        raise ValueError("must be a value (text, number, true or false) or a list of 1 to 100 of them")
+    return value
+
+
+Segment = Annotated[
+    dict[AttributeName, Annotated[Any, AfterValidator(_segment_value)]], Field(min_length=1, max_length=20)
+]
+"""Customer attribute conditions, all of which must hold: {"plan": "trial", "country": ["DE", "AT"]}."""
 Operator = Literal["eq", "ne", "lt", "lte", "gt", "gte", "in", "not_in", "answered", "not_answered"]
 
 
@@ -114,6 +130,52 @@ class Trigger(Strict):
     channel: Literal["email", "link"] = "email"
 
 
+DEFAULT_TEXT = """Hello {first_name},
+
+{question}
+
+Answer here (two minutes): {link}
+
+To receive no more surveys from us: {unsubscribe}
+"""
+DEFAULT_HTML = """<p>Hello {first_name},</p>
+<p>{question}</p>
+{scale}
+<p><a href="{link}">Open the survey</a></p>
+<p style="font-size:small">To receive no more surveys from us, <a href="{unsubscribe}">unsubscribe</a>.</p>
+"""
+
+
+class EmailTemplate(BaseModel):
+    """Placeholders: {first_name} {survey} {question} (the first one) {link} {unsubscribe}; in HTML also
+    {scale}: the first question's points as links that open the survey with that answer filled in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "{survey}: one quick question"
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)] = DEFAULT_TEXT
+    html: Annotated[str | None, StringConstraints(max_length=50_000)] = DEFAULT_HTML
+
+    @model_validator(mode="after")
+    def _carries_the_unsubscribe_link(self) -> EmailTemplate:
+        for part, text in (("text", self.text), ("html", self.html)):
+            if text is not None and "{unsubscribe}" not in text:
+                raise ValueError(f"the {part} part must carry the {{unsubscribe}} link")
+        return self
+
+
+REMINDER_SUBJECT = "Reminder: {survey}: one quick question"
+
+
+class Reminders(Strict):
+    """Emailed invitations still without a finished answer get a reminder `after_days` days after the
+    invitation (and after each reminder), at most `max` of them."""
+
+    after_days: int = Field(ge=1, le=90)
+    max: int = Field(1, ge=1, le=5)
+    email: EmailTemplate = Field(default_factory=lambda: EmailTemplate(subject=REMINDER_SUBJECT))
+
+
 class Definition(Strict):
     """What a survey asks. Texts are a string (in the default language) or {language: text}."""
 
@@ -128,6 +190,12 @@ class Definition(Strict):
     pages: list[Page] = Field(min_length=1, max_length=20)
     triggers: list[Trigger] = Field(default_factory=list, max_length=10)
     in_app: bool = Field(False, description="offered to apps asking which survey to show a customer now")
+    exclude: list[Segment] = Field(
+        default_factory=list,
+        max_length=20,
+        description="customers in any of these segments are never invited to (or reminded of) this survey",
+    )
+    reminders: Reminders | None = None
 
     @model_validator(mode="after")
     def _refers_only_backwards(self) -> Definition:

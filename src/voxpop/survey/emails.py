@@ -12,11 +12,15 @@ from sqlalchemy.orm import Session
 
 from voxpop.delivery import service as delivery_service
 from voxpop.survey import logic
-from voxpop.survey.definition import SCORED, Definition
+from voxpop.survey.definition import SCORED, Definition, EmailTemplate
 from voxpop.survey.models import Survey, SurveyInvitation
-from voxpop.survey.schemas import EmailTemplate
 
 PLACEHOLDER = re.compile(r"\{(first_name|survey|question|link|scale|unsubscribe)\}")
+
+
+def first_name(name: str | None) -> str | None:
+    """The first word of a customer's name, for "Hello {first_name}"."""
+    return name.split()[0] if name and name.split() else None
 
 
 def personal_link(base_url: str, survey: Survey, invitation: SurveyInvitation) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from voxpop.customer.schemas import CustomerIn
 from voxpop.kit.jobs.queue import JobContext, job
-from voxpop.survey import contact, repository, service, triggers
+from voxpop.survey import contact, reminders, repository, service, triggers
 from voxpop.survey.schemas import InvitationsIn
 
 
@@ -21,4 +21,14 @@ def invite_after_event(ctx: JobContext, payload: dict[str, Any]) -> None:
         customers=[CustomerIn.model_validate(payload["customer"])], channel=payload["channel"]
     )
     service.invite(ctx.session, survey.workspace_id, survey.id, data, contact.public_url())
+    ctx.session.commit()
+
+
+@job(reminders.SEND_DUE)
+def send_reminders(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """The survey's reminders that are due now; then the next run is queued for the next one due."""
+    survey = repository.by_id(ctx.session, uuid.UUID(payload["survey_id"]))
+    if survey is None:
+        return
+    reminders.send_scheduled(ctx.session, survey, service.current_definition(ctx.session, survey), ctx.job_id)
     ctx.session.commit()

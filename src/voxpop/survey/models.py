@@ -58,7 +58,10 @@ class SurveyInvitation(IdMixin, Base):
     hidden: Mapped[dict[str, Any]] = mapped_column(default=dict)
     email_id: Mapped[uuid.UUID | None] = mapped_column(doc="the invitation email's delivery id")
     invited_at: Mapped[datetime] = mapped_column(default=clock.now)
-    reminded_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None] = mapped_column(doc="when the last reminder was sent (or stopped)")
+    reminders_sent: Mapped[int] = mapped_column(
+        Integer, default=0, doc="reminders sent, or given up when a contact rule stopped one"
+    )
 
 
 class SurveyUnsubscribe(IdMixin, Base):
@@ -98,13 +101,14 @@ class SurveyResponse(IdMixin, Base):
 
 
 class SurveySuppression(IdMixin, Base):
-    """An invitation that was not made, and the contact rule that stopped it."""
+    """An invitation (or reminder) that was not made, and the contact rule that stopped it."""
 
     __tablename__ = "survey_suppressions"
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     survey_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"), index=True)
-    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    customer_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), default="invitation", doc="invitation or reminder")
     rule: Mapped[str] = mapped_column(String(30))
     detail: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -8,9 +8,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.survey.models import (
     Survey,
     SurveyInvitation,
@@ -197,22 +199,121 @@ def last_answers(
     return {customer_id: when for customer_id, when in rows if when is not None}
 
 
-def due_reminders(session: Session, survey: Survey, invited_before: datetime) -> list[SurveyInvitation]:
-    """Emailed invitations not yet reminded, sent before the cut-off, without a finished answer."""
+def _unfinished_emailed(survey: Survey, most: int) -> list[Any]:
+    """Conditions: the survey's emailed invitations with fewer than `most` reminders and no finished answer."""
     finished = select(SurveyResponse.invitation_id).where(
         SurveyResponse.survey_id == survey.id,
         SurveyResponse.completed_at.is_not(None),
         SurveyResponse.invitation_id.is_not(None),
     )
+    return [
+        SurveyInvitation.survey_id == survey.id,
+        SurveyInvitation.workspace_id == survey.workspace_id,
+        SurveyInvitation.channel == "email",
+        SurveyInvitation.reminders_sent < most,
+        SurveyInvitation.id.not_in(finished),
+    ]
+
+
+def _last_contact() -> Any:
+    return func.coalesce(SurveyInvitation.reminded_at, SurveyInvitation.invited_at)
+
+
+def due_reminders(
+    session: Session, survey: Survey, contacted_before: datetime, most: int
+) -> list[SurveyInvitation]:
+    """Emailed invitations without a finished answer, reminded fewer than `most` times, last contacted (the
+    invitation or its last reminder) at or before the cut-off."""
     return list(
         session.scalars(
-            select(SurveyInvitation).where(
-                SurveyInvitation.survey_id == survey.id,
-                SurveyInvitation.workspace_id == survey.workspace_id,
-                SurveyInvitation.channel == "email",
-                SurveyInvitation.reminded_at.is_(None),
-                SurveyInvitation.invited_at <= invited_before,
-                SurveyInvitation.id.not_in(finished),
-            )
+            select(SurveyInvitation)
+            .where(*_unfinished_emailed(survey, most), _last_contact() <= contacted_before)
+            .order_by(SurveyInvitation.invited_at)
         )
     )
+
+
+def earliest_reminder_candidate(session: Session, survey: Survey, most: int) -> datetime | None:
+    """The earliest last contact among invitations that may still get a reminder."""
+    found: datetime | None = session.scalar(
+        select(func.min(_last_contact())).where(*_unfinished_emailed(survey, most))
+    )
+    return found
+
+
+def claim_reminder(session: Session, invitation: SurveyInvitation, now: datetime, sent: int) -> bool:
+    """Moves the invitation's reminder count from what was read to `sent`, only if no other sender has moved
+    it meanwhile (on PostgreSQL the second sender waits for the first's commit, then finds it changed)."""
+    claimed = session.execute(
+        update(SurveyInvitation)
+        .where(
+            SurveyInvitation.id == invitation.id,
+            SurveyInvitation.reminders_sent == invitation.reminders_sent,
+        )
+        .values(reminders_sent=sent, reminded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        return False
+    set_committed_value(invitation, "reminders_sent", sent)
+    set_committed_value(invitation, "reminded_at", now)
+    return True
+
+
+def queued_job(session: Session, survey: Survey, name: str, other_than: uuid.UUID | None) -> Job | None:
+    """The pending job `name` for this survey, if any (apart from `other_than`, the job running now)."""
+    rows = session.scalars(
+        select(Job).where(
+            Job.name == name,
+            Job.workspace_id == survey.workspace_id,
+            Job.status == JobStatus.PENDING,
+            Job.id != other_than if other_than is not None else true(),
+        )
+    )
+    return next((job for job in rows if job.payload.get("survey_id") == str(survey.id)), None)
+
+
+def invitations_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[tuple[SurveyInvitation, Survey, SurveyResponse | None]]:
+    """Every personal link of the customer, with its survey and the answer given through it (if any)."""
+    rows = session.execute(
+        select(SurveyInvitation, Survey, SurveyResponse)
+        .join(Survey, Survey.id == SurveyInvitation.survey_id)
+        .outerjoin(SurveyResponse, SurveyResponse.invitation_id == SurveyInvitation.id)
+        .where(SurveyInvitation.workspace_id == workspace_id, SurveyInvitation.customer_id == customer_id)
+        .order_by(SurveyInvitation.invited_at)
+    )
+    return [(invitation, survey, response) for invitation, survey, response in rows]
+
+
+def suppressions_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[SurveySuppression]:
+    return list(
+        session.scalars(
+            select(SurveySuppression)
+            .where(
+                SurveySuppression.workspace_id == workspace_id, SurveySuppression.customer_id == customer_id
+            )
+            .order_by(SurveySuppression.created_at)
+        )
+    )
+
+
+def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """Deletes the customer's answers through personal links, the links, unsubscribe and stopped contacts;
+    returns how many links went."""
+    invitation_ids = select(SurveyInvitation.id).where(
+        SurveyInvitation.workspace_id == workspace_id, SurveyInvitation.customer_id == customer_id
+    )
+    responses = delete(SurveyResponse).where(SurveyResponse.invitation_id.in_(invitation_ids))
+    session.execute(responses, execution_options={"synchronize_session": False})
+    invitations = delete(SurveyInvitation).where(
+        SurveyInvitation.workspace_id == workspace_id, SurveyInvitation.customer_id == customer_id
+    )
+    erased = session.execute(invitations, execution_options={"synchronize_session": False})
+    for model in (SurveySuppression, SurveyUnsubscribe):
+        rows = delete(model).where(model.workspace_id == workspace_id, model.customer_id == customer_id)
+        session.execute(rows, execution_options={"synchronize_session": False})
+    return int(erased.rowcount)  # type: ignore[attr-defined]

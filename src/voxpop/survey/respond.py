@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from voxpop.customer import service as customer_service
 from voxpop.kit import clock
 from voxpop.kit.errors import Invalid, NotFound, Problem
-from voxpop.survey import logic, records, repository
+from voxpop.survey import emails, logic, records, repository
 from voxpop.survey.definition import Definition, definition_of
 from voxpop.survey.models import Survey, SurveyInvitation, SurveyResponse, SurveyVersion
 
@@ -103,7 +103,7 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
         language=language,
         answers={},
         hidden=hidden,
-        first_name=_first_name(customer.name if customer else None),
+        first_name=emails.first_name(customer.name if customer else None),
         start=start,
         form={k: v for k, v in query.items() if k.startswith("q_")},
         ask_consent=_asks_consent(definition, logic.next_page(definition, -1, {}), {}),
@@ -214,7 +214,7 @@ def _visit(session: Session, survey: Survey, response: SurveyResponse, start: St
         language=response.language,
         answers=response.answers,
         hidden=response.hidden,
-        first_name=_first_name(name),
+        first_name=emails.first_name(name),
         start=start,
         ask_consent=_asks_consent(definition, response.next_page, response.answers),
     )
@@ -286,7 +286,3 @@ def _page_of(form: Form) -> int | None:
 def _first(form: Form, name: str) -> str | None:
     values = form.get(name)
     return values[0] if values else None
-
-
-def _first_name(name: str | None) -> str | None:
-    return name.split()[0] if name and name.split() else None

@@ -75,8 +75,8 @@ def create_invitations(
     survey_id: uuid.UUID, body: InvitationsIn, request: Request, session: SessionDep, caller: Writer
 ) -> list[InvitationOut]:
     """Personal links (`/s/<slug>?t=<token>`), one per customer: each answers once, tied to its customer.
-    With `"channel": "email"` each new link is emailed (templates in `email`); unsubscribed customers are
-    left out (`unsubscribed: true`)."""
+    With `"channel": "email"` each new link is emailed (templates in `email`). A customer a contact rule stops
+    gets no link: `suppressed_by` names the rule (unsubscribed, no_consent, segment, frequency, quiet_period)."""
     out = service.invite(session, caller.workspace_id, survey_id, body, str(request.base_url).rstrip("/"))
     session.commit()
     return out
@@ -86,7 +86,8 @@ def create_invitations(
 def send_reminders(
     survey_id: uuid.UUID, body: RemindersIn, request: Request, session: SessionDep, caller: Writer
 ) -> RemindersOut:
-    """Emails one reminder to each emailed invitation still unanswered after `after_days` days."""
+    """Emails a reminder now to each emailed invitation still unanswered `after_days` days after its last
+    contact, up to the survey's `reminders.max` per invitation (one if it schedules none); contact rules apply."""
     reminded = service.remind(
         session, caller.workspace_id, survey_id, body, str(request.base_url).rstrip("/")
     )

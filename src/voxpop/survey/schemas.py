@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from voxpop.customer.schemas import CustomerIn
 from voxpop.kit.validation import AttributeValue, LifecycleStage, label
-from voxpop.survey.definition import Definition
+from voxpop.survey.definition import Definition, EmailTemplate
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,59}$")]
 Status = Literal["draft", "live", "closed"]
@@ -59,33 +59,6 @@ class VersionOut(BaseModel):
     number: int
     definition: dict[str, Any]
     created_at: datetime
-
-
-DEFAULT_TEXT = """Hello {first_name},
-
-{question}
-
-Answer here (two minutes): {link}
-
-To receive no more surveys from us: {unsubscribe}
-"""
-DEFAULT_HTML = """<p>Hello {first_name},</p>
-<p>{question}</p>
-{scale}
-<p><a href="{link}">Open the survey</a></p>
-<p style="font-size:small">To receive no more surveys from us, <a href="{unsubscribe}">unsubscribe</a>.</p>
-"""
-
-
-class EmailTemplate(BaseModel):
-    """Placeholders: {first_name} {survey} {question} (the first one) {link} {unsubscribe}; in HTML also
-    {scale}: the first question's points as links that open the survey with that answer filled in."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    subject: Annotated[str, StringConstraints(min_length=1, max_length=300)] = "{survey}: one quick question"
-    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)] = DEFAULT_TEXT
-    html: Annotated[str | None, StringConstraints(max_length=50_000)] = DEFAULT_HTML
 
 
 class InvitationsIn(BaseModel):
@@ -179,3 +152,46 @@ class ResponseOut(BaseModel):
     consent: bool | None
     started_at: datetime
     completed_at: datetime | None
+
+
+class AnswerOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    language: str
+    answers: dict[str, Any]
+    hidden: dict[str, Any]
+    consent: bool | None
+    started_at: datetime
+    completed_at: datetime | None
+
+
+class CustomerInvitationOut(BaseModel):
+    """One personal link of a customer, as their data export shows it."""
+
+    survey_id: uuid.UUID
+    survey: str
+    channel: str
+    identities: dict[str, Any] = Field(description="the identities the invitation was made for")
+    hidden: dict[str, Any]
+    invited_at: datetime
+    reminders_sent: int
+    reminded_at: datetime | None
+    answer: AnswerOut | None
+
+
+class StoppedContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    survey_id: uuid.UUID
+    kind: str
+    rule: str
+    detail: str
+    created_at: datetime
+
+
+class CustomerSurveysOut(BaseModel):
+    """Everything the survey domain holds about one customer."""
+
+    invitations: list[CustomerInvitationOut]
+    unsubscribed_at: datetime | None
+    stopped_contacts: list[StoppedContactOut]

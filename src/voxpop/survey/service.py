@@ -14,22 +14,25 @@ from voxpop.customer import service as customer_service
 from voxpop.customer.schemas import CustomerIn
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem
-from voxpop.survey import contact, emails, repository
+from voxpop.survey import contact, emails, reminders, repository
 from voxpop.survey.definition import Definition, definition_of
 from voxpop.survey.models import (
     Survey,
     SurveyInvitation,
     SurveyResponse,
-    SurveySuppression,
     SurveyUnsubscribe,
     SurveyVersion,
 )
 from voxpop.survey.schemas import (
+    AnswerOut,
+    CustomerInvitationOut,
+    CustomerSurveysOut,
     InAppIn,
     InAppOut,
     InvitationOut,
     InvitationsIn,
     RemindersIn,
+    StoppedContactOut,
     SurveyChange,
     SurveyIn,
     SurveyOut,
@@ -95,6 +98,7 @@ def change(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data
         _new_version(session, survey, data.definition)
     survey.updated_at = clock.now()
     session.flush()
+    reminders.schedule(session, survey, current_definition(session, survey))
     return survey
 
 
@@ -139,27 +143,29 @@ def describe(session: Session, survey: Survey) -> SurveyOut:
 def invite(
     session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: InvitationsIn, base_url: str
 ) -> list[InvitationOut]:
-    """A personal link per customer; a customer already invited to this survey keeps the link they have. A new
-    invitation a contact rule stops is recorded with the rule. With channel `email` each new link is sent."""
+    """A personal link per customer; a customer already invited to this survey keeps the link they have,
+    unless an exclusion now stops any contact. A new invitation a contact rule stops is recorded with the
+    rule. With channel `email` each new link is sent (and its reminders scheduled, if the survey has any)."""
     survey = get(session, workspace_id, survey_id)
-    version = current_version(session, survey)
-    definition = definition_of(version.id, version.definition)
+    definition = current_definition(session, survey)
     _check_invitations(definition, data)
     customer_ids = customer_service.resolve_many(session, workspace_id, data.customers)
     resolved = [cid for cid in customer_ids if cid is not None]  # CustomerIn always names an identity
     known = repository.invitations_of(session, survey, resolved)
-    rules = contact.stopped(session, workspace_id, [c for c in resolved if c not in known], clock.now())
+    stops = contact.stopped(session, workspace_id, resolved, clock.now(), definition.exclude)
     out = []
     for ref, customer_id in zip(data.customers, customer_ids, strict=True):
         assert customer_id is not None
-        if customer_id in rules and customer_id not in known:
-            out.append(_suppress(session, survey, customer_id, *rules[customer_id]))
+        stop = stops.get(customer_id)
+        if stop is not None and (customer_id not in known or stop[0] in contact.EXCLUSIONS):
+            contact.record(session, survey, customer_id, stop, "invitation")
+            out.append(_stopped_out(customer_id, stop))
             continue
         invitation, created = known.get(customer_id), False
         if invitation is None:
-            invitation, created = _invitation(survey, customer_id, ref, data), True
+            invitation = known[customer_id] = _invitation(survey, customer_id, ref, data)
             repository.add(session, invitation)
-            known[customer_id] = invitation
+            created = True
             if data.channel == "email" and ref.email:
                 invitation.email_id = emails.send(
                     session,
@@ -167,12 +173,19 @@ def invite(
                     definition,
                     invitation,
                     ref.email,
-                    _first_name(ref.name),
+                    emails.first_name(ref.name),
                     base_url,
                     data.email,
                 )
         out.append(_invitation_out(survey, invitation, created))
+    if data.channel == "email":
+        reminders.schedule(session, survey, definition)
     return out
+
+
+def current_definition(session: Session, survey: Survey) -> Definition:
+    version = current_version(session, survey)
+    return definition_of(version.id, version.definition)
 
 
 def _check_invitations(definition: Definition, data: InvitationsIn) -> None:
@@ -191,22 +204,8 @@ def _check_invitations(definition: Definition, data: InvitationsIn) -> None:
         raise Invalid(f"the invitations have {len(problems)} problem(s); none was made", problems)
 
 
-def _first_name(name: str | None) -> str | None:
-    return name.split()[0] if name and name.split() else None
-
-
-def _suppress(session: Session, survey: Survey, customer_id: uuid.UUID, rule: str, why: str) -> InvitationOut:
-    repository.add(
-        session,
-        SurveySuppression(
-            workspace_id=survey.workspace_id,
-            survey_id=survey.id,
-            customer_id=customer_id,
-            rule=rule,
-            detail=why,
-            created_at=clock.now(),
-        ),
-    )
+def _stopped_out(customer_id: uuid.UUID, stop: contact.Stop) -> InvitationOut:
+    rule, why = stop
     return InvitationOut(
         customer_id=customer_id, token=None, path=None, created=False, suppressed_by=rule, reason=why
     )
@@ -252,23 +251,16 @@ def unsubscribe(session: Session, token: str) -> None:
 def remind(
     session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: RemindersIn, base_url: str
 ) -> int:
-    """One reminder email per emailed invitation unanswered after `after_days` days, unless unsubscribed."""
+    """Reminders now, by the same rules as the scheduled ones; an invitation gets as many as the survey's
+    `reminders.max` (one when the survey schedules none)."""
     survey = get(session, workspace_id, survey_id)
-    version = current_version(session, survey)
-    definition = definition_of(version.id, version.definition)
-    due = repository.due_reminders(session, survey, clock.now() - timedelta(days=data.after_days))
-    blocked = repository.unsubscribed(session, workspace_id, [i.customer_id for i in due])
-    reminded = 0
-    for invitation in due:
-        address = invitation.customer_ref.get("email")
-        if invitation.customer_id in blocked or not address:
-            continue
-        name = customer_service.get(session, workspace_id, invitation.customer_id).name
-        emails.send(session, survey, definition, invitation, address, _first_name(name), base_url, data.email)
-        invitation.reminded_at = clock.now()
-        reminded += 1
+    definition = current_definition(session, survey)
+    most = definition.reminders.max if definition.reminders else 1
+    sent = reminders.send_due(
+        session, survey, definition, timedelta(days=data.after_days), most, data.email, base_url
+    )
     session.flush()
-    return reminded
+    return sent
 
 
 def in_app(session: Session, workspace_id: uuid.UUID, data: InAppIn) -> InAppOut:
@@ -276,8 +268,7 @@ def in_app(session: Session, workspace_id: uuid.UUID, data: InAppIn) -> InAppOut
     same personal links and contact rules as any invitation; or none, and why."""
     reason = "no live in-app survey for this customer here"
     for survey in repository.live_surveys(session, workspace_id):
-        version = current_version(session, survey)
-        if not definition_of(version.id, version.definition).in_app:
+        if not current_definition(session, survey).in_app:
             continue
         if data.touchpoint and survey.touchpoint != data.touchpoint:
             continue
@@ -307,3 +298,39 @@ def responses(
     session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, limit: int, offset: int
 ) -> list[SurveyResponse]:
     return repository.responses_page(session, get(session, workspace_id, survey_id), limit, offset)
+
+
+def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> CustomerSurveysOut:
+    """The customer's personal links with the answers given through them, their unsubscribe, and the
+    contacts a rule stopped (for a data export)."""
+    invitations = [
+        CustomerInvitationOut(
+            survey_id=survey.id,
+            survey=survey.name,
+            channel=invitation.channel,
+            identities=invitation.customer_ref,
+            hidden=invitation.hidden,
+            invited_at=invitation.invited_at,
+            reminders_sent=invitation.reminders_sent,
+            reminded_at=invitation.reminded_at,
+            answer=AnswerOut.model_validate(response) if response else None,
+        )
+        for invitation, survey, response in repository.invitations_of_customer(
+            session, workspace_id, customer_id
+        )
+    ]
+    unsubscribed = repository.unsubscribed(session, workspace_id, [customer_id])
+    return CustomerSurveysOut(
+        invitations=invitations,
+        unsubscribed_at=unsubscribed.get(customer_id),
+        stopped_contacts=[
+            StoppedContactOut.model_validate(row)
+            for row in repository.suppressions_of_customer(session, workspace_id, customer_id)
+        ],
+    )
+
+
+def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+    """Deletes the customer's personal links and the answers given through them (their feedback records
+    are the feedback domain's to erase), their unsubscribe and stopped contacts; returns how many links."""
+    return repository.erase_of_customer(session, workspace_id, customer_id)
