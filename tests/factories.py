@@ -120,3 +120,16 @@ def sign_in(http: httpx.Client, email: str, password: str = "correct horse 1") -
     assert token is not None
     reply = http.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
     assert reply.status_code == 303, reply.text
+
+
+def make_user_key(
+    session: Session, workspace_id: uuid.UUID, role: str, email: str | None = None
+) -> tuple[str, str]:
+    """A member of the workspace with this role and an API key acting for them: (email, key)."""
+    from voxpop.auth import service as auth_service
+
+    with writing(session) as writer:
+        user = auth_service.create_user(writer, email or unique(role) + "@example.com", "correct horse 1")
+        auth_service.add_member(writer, user, workspace_id, role)
+        secret = auth_service.create_api_key(writer, workspace_id, role, user_id=user.id).secret
+        return user.email, secret

@@ -2,15 +2,29 @@
 
 from voxpop.audit.models import AuditEvent
 from voxpop.auth.models import ApiKey, Membership, User
+from voxpop.case.models import (
+    Case,
+    CaseCode,
+    CaseEvent,
+    CaseMention,
+    CaseRecord,
+    CaseTemplate,
+    SavedView,
+    SlaPolicy,
+    Team,
+    TeamMember,
+)
 from voxpop.customer.models import Customer, CustomerIdentity
 from voxpop.delivery.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from voxpop.feedback.models import Feedback
 from voxpop.ingest.models import Import, ImportRejection
+from voxpop.initiative.models import Initiative
 from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
 from voxpop.kit.db import Base
 from voxpop.kit.jobs.models import Job
 from voxpop.report.models import ReportSubscription, WeeklyReportSent
+from voxpop.rule.models import RecordTag, Rule, RuleEvaluation, RuleMatch
 from voxpop.survey.models import (
     Survey,
     SurveyInvitation,
@@ -26,6 +40,12 @@ __all__ = [
     "ApiKey",
     "AuditEvent",
     "Base",
+    "Case",
+    "CaseCode",
+    "CaseEvent",
+    "CaseMention",
+    "CaseRecord",
+    "CaseTemplate",
     "Customer",
     "CustomerIdentity",
     "Delivery",
@@ -33,17 +53,26 @@ __all__ = [
     "Feedback",
     "Import",
     "ImportRejection",
+    "Initiative",
     "Insight",
     "Job",
     "JourneyEvent",
     "Membership",
+    "RecordTag",
     "ReportSubscription",
+    "Rule",
+    "RuleEvaluation",
+    "RuleMatch",
+    "SavedView",
+    "SlaPolicy",
     "Survey",
     "SurveyInvitation",
     "SurveyResponse",
     "SurveySuppression",
     "SurveyUnsubscribe",
     "SurveyVersion",
+    "Team",
+    "TeamMember",
     "TextAnalysis",
     "TextSentence",
     "TextSignal",

@@ -32,6 +32,16 @@ def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
     return list(session.scalars(select(Membership).where(Membership.user_id == user_id)))
 
 
+def members_of(session: Session, workspace_id: uuid.UUID) -> list[tuple[User, str]]:
+    rows = session.execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.workspace_id == workspace_id)
+        .order_by(User.email)
+    )
+    return [(user, role) for user, role in rows]
+
+
 def key_by_prefix(session: Session, prefix: str) -> ApiKey | None:
     return session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).first()
 

@@ -124,13 +124,22 @@ def memberships_of(session: Session, user_id: uuid.UUID) -> list[Membership]:
     return repository.memberships_of(session, user_id)
 
 
+def members_of(session: Session, workspace_id: uuid.UUID) -> list[tuple[User, str]]:
+    """The workspace's members and their roles, by email."""
+    return repository.members_of(session, workspace_id)
+
+
 def create_api_key(
     session: Session,
     workspace_id: uuid.UUID,
     role: str = "admin",
     name: str = "",
     expires_in_days: int | None = None,
+    user_id: uuid.UUID | None = None,
 ) -> NewApiKey:
+    """A new key; with `user_id` (a member of the workspace) the key acts for that user, e.g. an agent."""
+    if user_id is not None and repository.membership(session, user_id, workspace_id) is None:
+        raise Invalid("unknown user", [Problem("is not a member of this workspace", field="user")])
     prefix = KEY_PREFIX + secrets.token_hex(4)
     secret = f"{prefix}_{secrets.token_urlsafe(32)}"
     expires_at = clock.now() + timedelta(days=expires_in_days) if expires_in_days else None
@@ -141,6 +150,7 @@ def create_api_key(
         key_hash=_digest(secret),
         role=_role(role),
         expires_at=expires_at,
+        user_id=user_id,
     )
     repository.add(session, key)
     return NewApiKey(key=key, secret=secret)
@@ -160,7 +170,7 @@ def principal_for_key(session: Session, secret: str) -> Principal:
         raise Unauthorized(f"API key {key.prefix} was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC")
     if key.expires_at is not None and key.expires_at <= now:
         raise Unauthorized(f"API key {key.prefix} expired on {key.expires_at:%Y-%m-%d %H:%M} UTC")
-    return Principal(workspace_id=key.workspace_id, role=key.role, api_key_id=key.id)
+    return Principal(workspace_id=key.workspace_id, role=key.role, user_id=key.user_id, api_key_id=key.id)
 
 
 KEY_USE_RESOLUTION = timedelta(minutes=5)

@@ -115,20 +115,30 @@ def apikey_create(
     role: Annotated[str, typer.Option(help="admin, analyst, agent or viewer")] = "admin",
     name: Annotated[str, typer.Option(help="What the key is for.")] = "",
     expires_in_days: Annotated[int | None, typer.Option(min=1)] = None,
+    user: Annotated[str | None, typer.Option(help="Email of the member the key acts for.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Create an API key. The key is printed once; only its hash is stored."""
     migrations.ensure_schema()
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
-        created = auth_service.create_api_key(session, ws.id, role, name, expires_in_days)
-        details = {"prefix": created.key.prefix, "role": role, "name": name}
+        user_id = auth_service.user_by_email(session, user).id if user else None
+        created = auth_service.create_api_key(session, ws.id, role, name, expires_in_days, user_id)
+        details = {"prefix": created.key.prefix, "role": role, "name": name, "user": user}
         audit.record(
             session, ws.id, audit.command_line(), "api_key.create", "api_key", created.key.id, details
         )
         session.commit()
     if as_json:
-        emit_json({"key": created.secret, "prefix": created.key.prefix, "role": role, "workspace": ws.name})
+        emit_json(
+            {
+                "key": created.secret,
+                "prefix": created.key.prefix,
+                "role": role,
+                "workspace": ws.name,
+                "user": user,
+            }
+        )
         return
     console.print(f"API key for {ws.name} ({role}); shown once, keep it safe:")
     typer.echo(created.secret)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -64,3 +65,15 @@ def replace_texts(
             .where(Feedback.workspace_id == workspace_id, Feedback.id == feedback_id, Feedback.text == old)
             .values(text=new)
         )
+
+
+def nps_answers(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], after: datetime
+) -> list[tuple[uuid.UUID, datetime, int]]:
+    rows = session.execute(
+        select(Feedback.customer_id, Feedback.received_at, Feedback.nps)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id.in_(customer_ids))
+        .where(Feedback.nps.isnot(None), Feedback.received_at > after)
+        .order_by(Feedback.received_at)
+    )
+    return [(cid, at, nps) for cid, at, nps in rows if cid is not None and nps is not None]

@@ -19,6 +19,7 @@ from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
+from voxpop.rule import service as rule_service
 
 TIME_FIELD = "received_at"
 
@@ -33,7 +34,9 @@ def ingest_many(
         _row(workspace_id, item, cid, default_source, now)
         for item, cid in zip(items, customer_ids, strict=True)
     ]
-    return repository.store(session, workspace_id, rows)
+    stored = repository.store(session, workspace_id, rows)
+    rule_service.request_evaluation(session, workspace_id)
+    return stored
 
 
 def _row(
@@ -99,3 +102,10 @@ def replace_texts(
     """Replace texts (id, text read, new text) where they were not changed meanwhile: text analysis stores
     the cleaned, redacted form in place of the original."""
     repository.replace_texts(session, workspace_id, changes)
+
+
+def nps_answers(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], after: datetime
+) -> list[tuple[uuid.UUID, datetime, int]]:
+    """(customer id, received at, NPS) of these customers' NPS answers received after `after`, oldest first."""
+    return repository.nps_answers(session, workspace_id, customer_ids, after) if customer_ids else []

@@ -31,22 +31,42 @@ def likely_causes(
     session: Session, workspace_id: uuid.UUID, change: Change, current: Window, previous: Window
 ) -> list[Cause]:
     """Themes that moved significantly in the change's segment, in the direction that explains it, largest first."""
+    fell = (change.comparison.difference or 0) < 0
+    causes = [
+        cause
+        for cause in theme_shifts(session, workspace_id, current, previous, tuple(change.keys.items()))
+        if cause.comparison.significant(ALPHA) and ((cause.comparison.difference or 0) > 0) == fell
+    ]
+    return sorted(causes, key=lambda c: -abs(c.comparison.difference or 0))[:LIMIT]
+
+
+def theme_shifts(
+    session: Session,
+    workspace_id: uuid.UUID,
+    current: Window,
+    previous: Window,
+    where: tuple[tuple[str, str | None], ...] = (),
+) -> list[Cause]:
+    """Every top-level theme mentioned in either window, in the records matching `where`: its share of
+    mentions and its negative share, current against previous (two-proportion z-tests)."""
     dialect = session.get_bind().dialect.name
-    filters = tuple((field_named(name, dialect), value) for name, value in change.keys.items())
+    filters = tuple((field_named(name, dialect), value) for name, value in where)
     scopes = current.scope(workspace_id, filters), previous.scope(workspace_id, filters)
     now, then = (repository.theme_counts(session, scope) for scope in scopes)
     totals = [repository.records_with_text(session, scope) for scope in scopes]
     min_n = get_settings().min_n
-    fell = (change.comparison.difference or 0) < 0
-    causes = []
+    shifts = []
     none = {"records": 0, "sentences": 0, "negative": 0}
     for theme_id in now.keys() | then.keys():
         a, b = now.get(theme_id, none), then.get(theme_id, none)
-        for measure, comparison in (
-            ("mentions", compare_shares(a["records"], totals[0], b["records"], totals[1], min_n)),
-            ("negative", compare_shares(a["negative"], a["sentences"], b["negative"], b["sentences"], min_n)),
-        ):
-            rose = (comparison.difference or 0) > 0
-            if comparison.significant(ALPHA) and rose == fell:
-                causes.append(Cause(theme_id, measure, comparison))
-    return sorted(causes, key=lambda c: -abs(c.comparison.difference or 0))[:LIMIT]
+        shifts += [
+            Cause(
+                theme_id, "mentions", compare_shares(a["records"], totals[0], b["records"], totals[1], min_n)
+            ),
+            Cause(
+                theme_id,
+                "negative",
+                compare_shares(a["negative"], a["sentences"], b["negative"], b["sentences"], min_n),
+            ),
+        ]
+    return shifts

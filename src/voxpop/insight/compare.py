@@ -59,10 +59,17 @@ def _untestable(a: Estimate, b: Estimate, test: str) -> Comparison:
 def compare_nps(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) -> Comparison:
     a = metrics.nps(int(a_sums["promoters"]), int(a_sums["detractors"]), int(a_sums["n"]), min_n)
     b = metrics.nps(int(b_sums["promoters"]), int(b_sums["detractors"]), int(b_sums["n"]), min_n)
-    test = "z-test on the NPS difference, SE = √(SE₁² + SE₂²)"
-    if a.n < 2 or b.n < 2 or a.value is None or b.value is None:
+    if a.n < 2 or b.n < 2:
         return _untestable(a, b, NOT_ENOUGH)
-    se = math.hypot(_nps_se(a_sums), _nps_se(b_sums))
+    test = "z-test on the NPS difference, SE = √(SE₁² + SE₂²)"
+    return compare_estimates(a, b, _nps_se(a_sums), _nps_se(b_sums), test)
+
+
+def compare_estimates(a: Estimate, b: Estimate, se_a: float, se_b: float, test: str) -> Comparison:
+    """Two independent estimates with known standard errors: z = (a − b) / √(SE₁² + SE₂²)."""
+    if a.value is None or b.value is None:
+        return _untestable(a, b, NOT_ENOUGH)
+    se = math.hypot(se_a, se_b)
     difference = a.value - b.value
     if se == 0:
         return _certain(a, b, difference, test)

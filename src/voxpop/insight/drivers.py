@@ -55,7 +55,8 @@ class Driver:
     importance: in R² units (the drivers' importances sum to the analysis's `r_squared`); percent: as % of R².
     low, high and percent_low, percent_high: the bootstrap percentile interval of each.
     rank: 1 = most important. performance: the predictor's mean over the analysed rows (for a 0/1 theme, the
-    share mentioning it); performance_scaled: that mean on 0–100 of the predictor's scale.
+    share mentioning it); performance_scaled: that mean on 0–100 of the predictor's scale, or the performance
+    the caller gave for it (for a theme, the share of its mentions that are positive).
     """
 
     name: str
@@ -254,12 +255,14 @@ def key_drivers(
     seed: int = 0,
     confidence: float = 0.95,
     scales: Mapping[str, tuple[float, float]] | None = None,
+    performance: Mapping[str, float] | None = None,
 ) -> DriverAnalysis:
     """Relative importance of each predictor for the outcome, with bootstrap intervals and performance.
 
     Rows with a missing value (NaN/None) anywhere are left out (complete cases; `n_excluded` counts them).
     `scales` gives a predictor's possible (lowest, highest) value, e.g. (1, 5) for a rating, so that its
-    mean is shown on 0–100; without it the observed range is used.
+    mean is shown on 0–100; without it the observed range is used. `performance` gives a predictor's
+    performance on 0–100 directly, when its mean is not one (a theme's mean is how often it is mentioned).
     """
     _check_options(method, resamples, confidence)
     names, data = _as_columns(outcome, predictors)
@@ -285,7 +288,7 @@ def key_drivers(
             percent_high=float(percent_high[j]),
             rank=rank,
             performance=float(data[:, j].mean()),
-            performance_scaled=_scaled(data[:, j], kept[j], scales or {}),
+            performance_scaled=(performance or {}).get(kept[j], _scaled(data[:, j], kept[j], scales or {})),
         )
         for rank, j in enumerate(order, start=1)
     ]

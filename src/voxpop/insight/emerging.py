@@ -27,6 +27,7 @@ from voxpop.insight.metrics import mean_and_variance, nps_standard_error
 from voxpop.insight.models import Insight
 from voxpop.insight.service import check_metric, figure
 from voxpop.kit import clock
+from voxpop.rule import service as rule_service
 
 KIND = "metric_out_of_control"
 
@@ -144,6 +145,7 @@ def _store(
         evidence,
         clock.now(),
     )
+    rule_service.insight_detected(session, insight)
     return insight
 
 

@@ -256,15 +256,17 @@ def drivers_page(
     page: PageDep,
     outcome: str = "nps",
     predictors: str = "",
+    themes: bool = False,
     method: Literal["shapley", "relative_weights"] = "shapley",
     download: DownloadParam = None,
     file_format: FormatParam = "csv",
 ) -> Response:
     workspace_id = page.principal.workspace_id
-    names = [p.strip() for p in predictors.split(",") if p.strip()] or key_drivers.rating_items(
-        session, workspace_id
-    )
+    named = [p.strip() for p in predictors.split(",") if p.strip()]
+    names = key_drivers.predictors_of(session, workspace_id, named, themes)
     analysis = key_drivers.analyse(session, workspace_id, outcome, names, method) if names else None
+    if analysis:
+        analysis = key_drivers.labelled(analysis, key_drivers.labels(session, workspace_id, names))
     title = f"Key drivers of {key_drivers.OUTCOMES.get(outcome, outcome)}"
     return _page(
         request,
@@ -277,7 +279,8 @@ def drivers_page(
         chart=Markup(priority_chart.priority_matrix(analysis, title)) if analysis else "",
         title=title,
         outcome=outcome,
-        predictors=", ".join(names),
+        predictors=", ".join(named) if themes else ", ".join(names),
+        themes=themes,
         method=method,
         outcomes=key_drivers.OUTCOMES,
     )

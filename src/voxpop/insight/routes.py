@@ -291,15 +291,23 @@ def get_drivers(
     caller: Reader,
     outcome: str = "nps",
     predictors: Annotated[
-        list[str], Query(max_length=30, description="attributes.X or customer.X; rating items if none")
+        list[str],
+        Query(max_length=30, description="attributes.X, customer.X or theme.<id>; rating items if none"),
     ] = [],  # noqa: B006
+    themes: Annotated[bool, Query(description="add every active top-level theme (mentioned: 0/1)")] = False,
     method: Literal["shapley", "relative_weights"] = "shapley",
     resamples: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> dict[str, Any]:
     """Each predictor's share of the outcome's explained variance (Shapley value regression or Johnson's
-    relative weights), with bootstrap intervals, rank and current performance."""
-    names = predictors or key_drivers.rating_items(session, caller.workspace_id)
-    return asdict(key_drivers.analyse(session, caller.workspace_id, outcome, names, method, resamples))
+    relative weights), with bootstrap intervals, rank and current performance (for a theme: the share of
+    its sentences that are positive). Each driver has a readable `label` (`theme: <name>` for a theme)."""
+    names = key_drivers.predictors_of(session, caller.workspace_id, predictors, themes)
+    analysis = key_drivers.analyse(session, caller.workspace_id, outcome, names, method, resamples)
+    labels = key_drivers.labels(session, caller.workspace_id, names)
+    found = asdict(analysis)
+    for driver in found["drivers"]:
+        driver["label"] = labels[driver["name"]]
+    return found
 
 
 @router.get("/overview")

@@ -16,7 +16,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from voxpop.insight import metrics, repository, service
+from voxpop.insight import compare, metrics, repository, service
+from voxpop.insight.compare import Comparison
 from voxpop.insight.metrics import Z95, Estimate
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.settings import get_settings
@@ -34,6 +35,27 @@ class ThemeImpact:
     without: Estimate
     significant: bool
     reliable: bool
+
+    @property
+    def estimate(self) -> Estimate:
+        """The impact as an estimate: n is the answers mentioning the theme, which its reliability counts."""
+        return Estimate(self.impact, self.low, self.high, self.mentions.n, self.reliable)
+
+    @property
+    def standard_error(self) -> float:
+        return (self.high - self.low) / (2 * Z95)
+
+
+def compare_impacts(a: ThemeImpact | None, b: ThemeImpact | None) -> Comparison:
+    """Impact a minus impact b (two periods, say), each standard error from its interval: a z-test."""
+    test = "z-test on the impact difference, SE = √(SE₁² + SE₂²)"
+    return compare.compare_estimates(
+        a.estimate if a else Estimate.empty(),
+        b.estimate if b else Estimate.empty(),
+        a.standard_error if a else 0.0,
+        b.standard_error if b else 0.0,
+        test,
+    )
 
 
 def impacts(

@@ -8,7 +8,8 @@ transaction when the rule matches: it never commits, so a match and its actions 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -25,6 +26,10 @@ class Match:
     rule_name: str
     feedback_id: uuid.UUID | None = None
     insight_id: uuid.UUID | None = None
+    details: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """What matched, ready to show or send without another query: the record (id, received_at, channel,
+    source, scores, an excerpt of its text) or the insight (id, kind, title, metric, segment, since), and
+    `matched`, the labels of the conditions that held."""
 
 
 class Action(Protocol):

@@ -1,7 +1,205 @@
-"""The rule pages."""
+"""The rule pages: the list (on/off, matches in the last 30 days) and the editor, a plain form that works
+without JavaScript. "Dry run" re-renders the form with what the rule would have matched; "Save" stores it."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from voxpop.audit import service as audit
+from voxpop.auth.roles import Permission
+from voxpop.kit.errors import Forbidden, Invalid, Problem
+from voxpop.kit.validation import LIFECYCLE_STAGES
+from voxpop.rule import actions, form, service
+from voxpop.rule.schemas import DryRunOut, RuleIn
+from voxpop.text.sentiment import LABELS
+from voxpop.web.deps import SessionDep
+from voxpop.web.pages import PageContext, PageDep, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
+MULTIPLE = ("sentiment_labels", "themes", "signals", "lifecycle_stages")
+RECENT_MATCHES = 20
+NEW_RULE: dict[str, Any] = {"subject": "feedback", "enabled": True, "days": "30"}
+
+
+def _may_manage(request: Request, page: PageContext, token: str | None) -> None:
+    check_csrf(request, token)
+    if not page.can(Permission.MANAGE_RULES):
+        raise Forbidden(f"your role ({page.principal.role}) may not change rules")
+
+
+@router.get("/rules")
+def rules_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    return render(
+        request, "rule/list.html", page=page, rules=service.list_of(session, page.principal.workspace_id)
+    )
+
+
+@router.post("/rules/{rule_id}/switch")
+def switch_rule(
+    rule_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    enabled: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    _may_manage(request, page, csrf_token)
+    rule = service.set_enabled(session, page.principal.workspace_id, rule_id, enabled == "on")
+    action = "rule.enable" if rule.enabled else "rule.disable"
+    audit.record(
+        session, page.principal.workspace_id, page.principal, action, "rule", rule.id, {"name": rule.name}
+    )
+    session.commit()
+    return RedirectResponse("/rules", status_code=303)
+
+
+@router.post("/rules/{rule_id}/delete")
+def delete_rule(
+    rule_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    _may_manage(request, page, csrf_token)
+    rule = service.delete(session, page.principal.workspace_id, rule_id)
+    audit.record(
+        session,
+        page.principal.workspace_id,
+        page.principal,
+        "rule.delete",
+        "rule",
+        rule_id,
+        {"name": rule.name},
+    )
+    session.commit()
+    return RedirectResponse("/rules", status_code=303)
+
+
+@router.get("/rules/new")
+def new_rule_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    return _editor(request, session, page, None, dict(NEW_RULE))
+
+
+@router.post("/rules/new")
+async def post_new_rule(request: Request, session: SessionDep, page: PageDep) -> Response:
+    fields = await _fields(request)
+    return await run_in_threadpool(_submit, request, session, page, None, fields)
+
+
+@router.get("/rules/{rule_id}")
+def rule_page(rule_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    rule = service.get(session, page.principal.workspace_id, rule_id)
+    return _editor(request, session, page, rule_id, {**form.from_rule(service.as_input(rule)), "days": "30"})
+
+
+@router.post("/rules/{rule_id}")
+async def post_rule(rule_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> Response:
+    fields = await _fields(request)
+    return await run_in_threadpool(_submit, request, session, page, rule_id, fields)
+
+
+async def _fields(request: Request) -> dict[str, Any]:
+    posted = await request.form()
+    fields: dict[str, Any] = {k: str(v) for k, v in posted.items() if k not in MULTIPLE}
+    fields.update({k: [str(v) for v in posted.getlist(k)] for k in MULTIPLE})
+    return fields
+
+
+def _submit(
+    request: Request, session: Session, page: PageContext, rule_id: uuid.UUID | None, fields: dict[str, Any]
+) -> Response:
+    check_csrf(request, fields.get("csrf_token"))
+    workspace_id = page.principal.workspace_id
+    if rule_id is not None:
+        service.get(session, workspace_id, rule_id)
+    data, problems = form.to_rule(fields)
+    if data is not None:
+        problems += _definition_problems(session, workspace_id, data)
+    if data is None or problems:
+        return _editor(request, session, page, rule_id, fields, problems=problems)
+    try:
+        if fields.get("intent") == "dry_run":
+            result = service.dry_run(session, workspace_id, data, _days(fields.get("days", "30")))
+            return _editor(request, session, page, rule_id, fields, result=result)
+        _may_manage(request, page, fields.get("csrf_token"))
+        saved = _save(session, page, rule_id, data)
+    except Invalid as error:
+        return _editor(
+            request, session, page, rule_id, fields, problems=error.problems or [Problem(error.message)]
+        )
+    session.commit()
+    return RedirectResponse(f"/rules/{saved}", status_code=303)
+
+
+def _definition_problems(session: Session, workspace_id: uuid.UUID, data: RuleIn) -> list[Problem]:
+    try:
+        service.define(session, workspace_id, data)
+    except Invalid as error:
+        steps = [step.model_dump() for step in data.actions]
+        return [Problem(p.reason, form.field_of(p.field, steps)) for p in error.problems]
+    return []
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 365:
+        raise Invalid("invalid period", [Problem("give a whole number of days from 1 to 365", "days")])
+    return int(text)
+
+
+def _save(session: Session, page: PageContext, rule_id: uuid.UUID | None, data: RuleIn) -> uuid.UUID:
+    workspace_id = page.principal.workspace_id
+    if rule_id is None:
+        rule = service.create(session, workspace_id, data)
+    else:
+        rule = service.change(session, workspace_id, rule_id, data)
+    action = "rule.create" if rule_id is None else "rule.change"
+    audit.record(
+        session,
+        workspace_id,
+        page.principal,
+        action,
+        "rule",
+        rule.id,
+        {"name": rule.name, "enabled": rule.enabled},
+    )
+    return rule.id
+
+
+def _editor(
+    request: Request,
+    session: Session,
+    page: PageContext,
+    rule_id: uuid.UUID | None,
+    fields: dict[str, Any],
+    result: DryRunOut | None = None,
+    problems: list[Problem] | None = None,
+) -> HTMLResponse:
+    workspace_id = page.principal.workspace_id
+    errors: dict[str, list[str]] = {}
+    for problem in problems or []:
+        errors.setdefault(problem.field or "", []).append(problem.reason)
+    return render(
+        request,
+        "rule/editor.html",
+        422 if problems else 200,
+        page=page,
+        rule_id=rule_id,
+        form=fields,
+        result=result,
+        problems=problems or [],
+        errors=errors,
+        matches=service.matches(session, workspace_id, rule_id, RECENT_MATCHES) if rule_id else [],
+        themes=service.theme_choices(session, workspace_id),
+        signals=form.SIGNALS,
+        sentiments=LABELS,
+        stages=sorted(set(LIFECYCLE_STAGES.values())),
+        other_actions=[name for name in actions.names() if name not in form.BUILTIN],
+        test_help=form.TEST_HELP,
+    )

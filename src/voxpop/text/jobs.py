@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 from voxpop.kit.jobs import JobContext, job
+from voxpop.rule import service as rule_service
 from voxpop.text import service, themes
 
 DISCOVER = "text.discover"
@@ -21,7 +22,10 @@ def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     deadline = time.monotonic() + BUDGET_SECONDS
     while time.monotonic() < deadline:
         done = service.analyse_batch(ctx.session, workspace_id)
-        if not done:
+        if done:
+            rule_service.request_evaluation(ctx.session, workspace_id)
+            ctx.session.commit()
+        else:
             if service.discover_if_new(ctx.session, workspace_id):
                 ctx.session.commit()
                 continue

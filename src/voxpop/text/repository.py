@@ -271,3 +271,32 @@ def monthly_mentions(session: Session, workspace_id: uuid.UUID) -> list[Any]:
         .group_by(top, month)
     )
     return list(session.execute(query))
+
+
+def analysed_among(session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """Which of these records have an analysis of their text."""
+    query = select(TextAnalysis.feedback_id).where(
+        TextAnalysis.workspace_id == workspace_id, TextAnalysis.feedback_id.in_(ids)
+    )
+    return list(session.scalars(query))
+
+
+def theme_sentence_counts(
+    session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.UUID], theme_ids: Sequence[uuid.UUID]
+) -> list[Any]:
+    """(record, top-level theme, sentences, positive sentences) for these records and top-level themes."""
+    top = func.coalesce(Theme.parent_id, Theme.id)
+    query = (
+        select(
+            TextSentence.feedback_id,
+            top.label("theme_id"),
+            func.count().label("sentences"),
+            func.sum(case((TextSentence.sentiment_label == "positive", 1), else_=0)).label("positive"),
+        )
+        .join(Theme, Theme.id == TextSentence.theme_id)
+        .where(
+            TextSentence.workspace_id == workspace_id, TextSentence.feedback_id.in_(ids), top.in_(theme_ids)
+        )
+        .group_by(TextSentence.feedback_id, top)
+    )
+    return list(session.execute(query))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,16 @@ from voxpop.text.components import Doc, Options
 
 ANALYSE = "text.analyse"
 FIRST_DISCOVERY_SENTENCES = 300
+MENTION_CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class ThemeMentions:
+    """Of the records asked about: those whose text was analysed, and per top-level theme the records that
+    mention it (itself or a sub-theme), each with (positive sentences, sentences) on the theme."""
+
+    analysed: frozenset[uuid.UUID]
+    by_theme: dict[uuid.UUID, dict[uuid.UUID, tuple[int, int]]]
 
 
 def options(settings: Settings | None = None) -> Options:
@@ -171,3 +182,22 @@ def discover_if_new(session: Session, workspace_id: uuid.UUID) -> bool:
     ):
         return False
     return bool(themes.discover(session, workspace_id))
+
+
+def theme_mentions(
+    session: Session,
+    workspace_id: uuid.UUID,
+    feedback_ids: Sequence[uuid.UUID],
+    theme_ids: Sequence[uuid.UUID],
+) -> ThemeMentions:
+    """Which of the records mention which of the top-level themes (read in chunks: any number of records)."""
+    analysed: set[uuid.UUID] = set()
+    by_theme: dict[uuid.UUID, dict[uuid.UUID, tuple[int, int]]] = {theme: {} for theme in theme_ids}
+    for start in range(0, len(feedback_ids), MENTION_CHUNK):
+        chunk = feedback_ids[start : start + MENTION_CHUNK]
+        analysed.update(repository.analysed_among(session, workspace_id, chunk))
+        for row in (
+            repository.theme_sentence_counts(session, workspace_id, chunk, theme_ids) if theme_ids else []
+        ):
+            by_theme[row.theme_id][row.feedback_id] = (int(row.positive), int(row.sentences))
+    return ThemeMentions(frozenset(analysed), by_theme)

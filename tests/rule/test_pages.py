@@ -1,0 +1,122 @@
+"""The rule pages without JavaScript: the editor's dry run re-renders the form with the count, problems are
+tied to their fields, saving creates the rule, and the list switches rules on and off."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.factories import make_tenant, make_user, sign_in
+from tests.rule.factories import recent, send
+
+
+def token(page: httpx.Response) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.fixture
+def signed_in(session: Session, server_url: str) -> Any:
+    def make(role: str = "analyst") -> tuple[httpx.Client, Any]:
+        tenant = make_tenant(session)
+        client = httpx.Client(base_url=server_url, timeout=30)
+        sign_in(client, make_user(session, tenant.workspace_id, role))
+        return client, tenant
+
+    return make
+
+
+def form(csrf: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "csrf_token": csrf,
+        "name": "Detractors",
+        "subject": "feedback",
+        "enabled": "on",
+        "days": "30",
+        **fields,
+    }
+
+
+def test_the_dry_run_shows_the_count_and_saving_creates_the_rule(signed_in: Any, http: httpx.Client) -> None:
+    client, tenant = signed_in()
+    send(
+        http,
+        tenant,
+        recent(nps=1, channel="email"),
+        recent(nps=5, channel="chat"),
+        recent(nps=9, channel="email"),
+    )
+    csrf = token(client.get("/rules/new"))
+    fields = form(csrf, nps_max="6", channels="email, chat", tags="detractor", intent="dry_run")
+    dry = client.post("/rules/new", data=fields)
+    assert dry.status_code == 200
+    assert re.search(r"would have matched <strong>2</strong> of 3", dry.text)
+    assert 'value="6"' in dry.text and dry.text.count('<tr><td><a href="/feedback/') == 2
+    saved = client.post("/rules/new", data={**fields, "intent": "save"}, follow_redirects=False)
+    assert saved.status_code == 303
+    (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
+    assert saved.headers["location"] == f"/rules/{rule['id']}"
+    assert rule["conditions"] == {"nps": {"max": 6}, "channels": ["email", "chat"]}
+    assert rule["actions"] == [{"type": "tag", "params": {"tags": ["detractor"]}}]
+    editor = client.get(saved.headers["location"])
+    assert 'value="6"' in editor.text and 'value="email, chat"' in editor.text
+
+
+def test_problems_are_shown_beside_their_fields_and_nothing_is_saved(
+    signed_in: Any, http: httpx.Client
+) -> None:
+    client, tenant = signed_in()
+    csrf = token(client.get("/rules/new"))
+    fields = form(
+        csrf, nps_min="8", nps_max="3", customer="plan is gold", notify_email_to="nobody", intent="save"
+    )
+    refused = client.post("/rules/new", data=fields)
+    assert refused.status_code == 422
+    assert re.search(r'id="nps_max"[^>]*aria-invalid="true" aria-describedby="nps_max-error"', refused.text)
+    assert 'id="nps_max-error" class="error">must not be below min (8)' in refused.text
+    assert 'id="customer-error"' in refused.text and "line 1" in refused.text
+    refused = client.post("/rules/new", data=form(csrf, notify_email_to="nobody", intent="save"))
+    assert 'id="notify_email_to-error"' in refused.text and "not a valid email address" in refused.text
+    assert http.get("/api/v1/rules", headers=tenant.headers()).json() == []
+
+
+def test_the_list_switches_a_rule_off_and_on(signed_in: Any, http: httpx.Client) -> None:
+    client, tenant = signed_in()
+    csrf = token(client.get("/rules/new"))
+    client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"))
+    (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
+    listing = client.get("/rules")
+    assert "On — switch off" in listing.text and f'href="/rules/{rule["id"]}">Detractors' in listing.text
+    client.post(f"/rules/{rule['id']}/switch", data={"csrf_token": csrf})
+    assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is False
+    client.post(f"/rules/{rule['id']}/switch", data={"csrf_token": csrf, "enabled": "on"})
+    assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is True
+
+
+def test_a_viewer_may_dry_run_but_not_save(signed_in: Any, http: httpx.Client) -> None:
+    client, tenant = signed_in("viewer")
+    page = client.get("/rules/new")
+    assert 'value="save"' not in page.text
+    csrf = token(page)
+    assert (
+        client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="dry_run")).status_code == 200
+    )
+    assert client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save")).status_code == 403
+    assert http.get("/api/v1/rules", headers=tenant.headers()).json() == []
+
+
+def test_another_workspaces_rule_page_is_not_found(signed_in: Any, http: httpx.Client) -> None:
+    client, _ = signed_in()
+    other, tenant = signed_in()
+    csrf = token(other.get("/rules/new"))
+    other.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"))
+    (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
+    assert client.get(f"/rules/{rule['id']}").status_code == 404
+    mine = token(client.get("/rules/new"))
+    assert client.post(f"/rules/{rule['id']}", data=form(mine, intent="dry_run")).status_code == 404
+    assert client.post(f"/rules/{rule['id']}/delete", data={"csrf_token": mine}).status_code == 404
