@@ -127,7 +127,7 @@ def test_workspaces_users_and_keys_made_on_the_command_line_are_recorded(
     ]
     assert {(e["actor_type"], e["actor_name"]) for e in entries} == {("cli", f"cli:{getpass.getuser()}")}
     assert entries[0]["details"] == {"prefix": key.prefix}
-    assert entries[1]["details"] == {"prefix": key.prefix, "role": "admin", "name": "ci"}
+    assert entries[1]["details"] == {"prefix": key.prefix, "role": "admin", "name": "ci", "user": None}
     assert entries[2]["details"] == {"email": "lead@example.com", "role": "admin", "new_user": True}
     assert entries[3]["target_id"] == str(workspace.id)
 

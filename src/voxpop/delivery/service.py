@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from voxpop.delivery import formats, repository, signing
@@ -18,6 +19,7 @@ from voxpop.delivery.models import Channel, Delivery, DeliveryAttempt, DeliveryS
 from voxpop.delivery.schemas import EVENT_TYPE, EndpointIn
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem
+from voxpop.kit.ids import new_id
 
 EMAIL_EVENT = "email"
 MAX_EVENT_TYPE = 100
@@ -35,19 +37,38 @@ def queue_webhook(
     now = clock.now()
     queued = [
         Delivery(
+            id=new_id(),
             workspace_id=workspace_id,
             channel=Channel.WEBHOOK,
             endpoint_id=endpoint.id,
             event_type=event_type,
             message={"body": formats.render(endpoint.format, event_type, payload, now)},
         )
-        for endpoint in repository.endpoints(session, workspace_id, active_only=True)
+        for endpoint in _active_endpoints(session, workspace_id)
         if subscribed(endpoint.event_types, event_type)
     ]
-    repository.add(session, *queued)
+    session.add_all(queued)  # written with their jobs at the next flush: one batch for many webhooks
     for delivery in queued:
         schedule(session, delivery, 1)
     return [delivery.id for delivery in queued]
+
+
+_ENDPOINTS = "voxpop_active_webhook_endpoints"
+
+
+def _active_endpoints(session: Session, workspace_id: uuid.UUID) -> list[WebhookEndpoint]:
+    """The workspace's active endpoints, read once per transaction: a rule evaluation queues a webhook for
+    each of hundreds of matches. Changing an endpoint forgets what was read (`_forget_endpoints`)."""
+    read: dict[uuid.UUID, list[WebhookEndpoint]] = session.info.setdefault(_ENDPOINTS, {})
+    if workspace_id not in read:
+        read[workspace_id] = repository.endpoints(session, workspace_id, active_only=True)
+    return read[workspace_id]
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_endpoints(session: Session, *_: object) -> None:
+    session.info.pop(_ENDPOINTS, None)
 
 
 def subscribed(event_types: Sequence[str], event_type: str) -> bool:
@@ -127,6 +148,7 @@ def create_endpoint(session: Session, workspace_id: uuid.UUID, data: EndpointIn)
         secret=signing.new_secret(),
     )
     repository.add(session, endpoint)
+    _forget_endpoints(session)
     return endpoint
 
 
@@ -150,6 +172,7 @@ def set_endpoint_enabled(
         endpoint.disabled_at = None
     else:
         endpoint.disabled_at = endpoint.disabled_at or clock.now()
+    _forget_endpoints(session)
     return endpoint
 
 
