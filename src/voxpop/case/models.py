@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voxpop.kit import clock
@@ -36,6 +36,8 @@ class CodeKind(StrEnum):
 
 
 OPEN_STATUSES = (Status.NEW, Status.CONTACTED, Status.IN_PROGRESS)
+# One open case per customer, held by the database: two evaluations at once cannot both open one.
+ONE_OPEN_CASE = text("status IN (" + ", ".join(f"'{status.value}'" for status in OPEN_STATUSES) + ")")
 
 
 class Team(IdMixin, Base):
@@ -68,6 +70,14 @@ class Case(IdMixin, Base):
     __table_args__ = (
         Index("ix_cases_workspace_status", "workspace_id", "status"),
         Index("ix_cases_workspace_customer", "workspace_id", "customer_id"),
+        Index(
+            "uq_cases_open_case_of_customer",
+            "workspace_id",
+            "customer_id",
+            unique=True,
+            postgresql_where=ONE_OPEN_CASE,
+            sqlite_where=ONE_OPEN_CASE,
+        ),
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from voxpop.audit import service as audit
@@ -65,12 +66,19 @@ def open_case(
     existing = repository.case_of_record(session, caller.workspace_id, feedback_id)
     if existing is not None:
         return existing, False
-    if record.customer_id is not None:
-        open_one = repository.open_case_of_customer(session, caller.workspace_id, record.customer_id)
-        if open_one is not None:
-            _add_record(session, open_one, caller, record)
-            return open_one, False
-    return _new_case(session, caller, record, params, rule_id), True
+    if record.customer_id is None:
+        return _new_case(session, caller, record, params, rule_id), True
+    open_one = repository.open_case_of_customer(session, caller.workspace_id, record.customer_id)
+    if open_one is None:
+        try:
+            with session.begin_nested():
+                return _new_case(session, caller, record, params, rule_id), True
+        except IntegrityError:  # another transaction opened this customer's case since we looked
+            open_one = repository.open_case_of_customer(session, caller.workspace_id, record.customer_id)
+            if open_one is None:
+                raise
+    _add_record(session, open_one, caller, record)
+    return open_one, False
 
 
 def _add_record(session: Session, case: Case, caller: Caller, record: FeedbackOut) -> None:
@@ -125,6 +133,17 @@ def _new_case(
     announce(session, case, "case.opened")
     sla.schedule(session, case.workspace_id, case)
     return case
+
+
+def _check_no_other_open_case(session: Session, case: Case) -> None:
+    """A customer has one open case at a time: reopening waits until their newer case is resolved."""
+    if case.customer_id is None:
+        return
+    other = repository.open_case_of_customer(session, case.workspace_id, case.customer_id)
+    if other is not None and other.id != case.id:
+        raise Conflict(
+            f"the customer has another open case ({other.id}); work on that one, or resolve it first"
+        )
 
 
 def _first_assignment(session: Session, case: Case, caller: Caller, params: OpenCaseParams) -> None:
@@ -247,6 +266,8 @@ def move(session: Session, caller: Caller, case: Case, target: Status) -> None:
     if target not in NEXT[current]:
         allowed = ", ".join(NEXT[current])
         raise Conflict(f"a {current.value} case cannot become {target.value}; it can become: {allowed}")
+    if target in OPEN_STATUSES and current not in OPEN_STATUSES:
+        _check_no_other_open_case(session, case)
     now = clock.now()
     if target == Status.CONTACTED:
         case.first_contacted_at = now
