@@ -66,11 +66,12 @@ def run(url: str, count: int) -> None:
     clock.set_clock(lambda: start)
     with new_session(engine) as session:
         workspace_id = workspace_service.create(session, "bench").id
-        team = setup.create_team(session, workspace_id, "Care")
+        admin = system(workspace_id, "benchmark")
+        team = setup.create_team(session, admin, "Care")
         for n in range(10):
             user = auth_service.create_user(session, f"agent{n}@example.com", "correct horse 1")
             auth_service.add_member(session, user, workspace_id, "agent")
-            setup.add_member(session, workspace_id, team.id, user.email)
+            setup.add_member(session, admin, team.id, user.email)
         records = [
             FeedbackIn(
                 kind="survey_response",

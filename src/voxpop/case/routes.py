@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from voxpop.audit import service as audit
 from voxpop.auth.roles import Permission
 from voxpop.auth.service import Principal
 from voxpop.case import outreach, recovery, service, setup, sla, timeline
@@ -170,34 +169,27 @@ def _team_out(session: Session, workspace_id: uuid.UUID, team_id: uuid.UUID) -> 
     return next(t for t in setup.describe_teams(session, workspace_id) if t.id == team_id)
 
 
-def _audited(
-    session: Session, caller: Caller, action: str, target: str, target_id: Any, **details: Any
-) -> None:
-    audit.record(session, caller.workspace_id, caller.audit_actor(), action, target, target_id, details)
-    session.commit()
-
-
 @router.post("/case-teams", status_code=201)
 def create_team(body: TeamIn, session: SessionDep, principal: Worker) -> TeamOut:
     caller = _manager(session, principal, "manage teams")
-    team = setup.create_team(session, caller.workspace_id, body.name)
-    _audited(session, caller, "case_team.create", "case_team", team.id, name=team.name)
+    team = setup.create_team(session, caller, body.name)
+    session.commit()
     return _team_out(session, caller.workspace_id, team.id)
 
 
 @router.post("/case-teams/{team_id}/members", status_code=201)
 def add_member(team_id: uuid.UUID, body: MemberIn, session: SessionDep, principal: Worker) -> TeamOut:
     caller = _manager(session, principal, "manage teams")
-    team = setup.add_member(session, caller.workspace_id, team_id, body.email)
-    _audited(session, caller, "case_team.add_member", "case_team", team.id, email=body.email)
+    team = setup.add_member(session, caller, team_id, body.email)
+    session.commit()
     return _team_out(session, caller.workspace_id, team.id)
 
 
 @router.delete("/case-teams/{team_id}/members/{user_id}")
 def remove_member(team_id: uuid.UUID, user_id: uuid.UUID, session: SessionDep, principal: Worker) -> TeamOut:
     caller = _manager(session, principal, "manage teams")
-    team = setup.remove_member(session, caller.workspace_id, team_id, user_id)
-    _audited(session, caller, "case_team.remove_member", "case_team", team.id, user_id=str(user_id))
+    team = setup.remove_member(session, caller, team_id, user_id)
+    session.commit()
     return _team_out(session, caller.workspace_id, team.id)
 
 
@@ -210,16 +202,16 @@ def list_codes(session: SessionDep, principal: Worker) -> list[CodeOut]:
 @router.post("/case-codes", status_code=201)
 def create_code(body: CodeIn, session: SessionDep, principal: Worker) -> CodeOut:
     caller = _manager(session, principal, "manage case codes")
-    code = setup.create_code(session, caller.workspace_id, body)
-    _audited(session, caller, "case_code.create", "case_code", code.id, kind=code.kind, code=code.code)
+    code = setup.create_code(session, caller, body)
+    session.commit()
     return CodeOut.model_validate(code)
 
 
 @router.delete("/case-codes/{code_id}", status_code=204)
 def delete_code(code_id: uuid.UUID, session: SessionDep, principal: Worker) -> None:
     caller = _manager(session, principal, "manage case codes")
-    code = setup.delete_code(session, caller.workspace_id, code_id)
-    _audited(session, caller, "case_code.delete", "case_code", code_id, kind=code.kind, code=code.code)
+    setup.delete_code(session, caller, code_id)
+    session.commit()
 
 
 @router.get("/case-templates")
@@ -245,8 +237,8 @@ def _save_template(
     session: Session, principal: Principal, body: TemplateIn, template_id: uuid.UUID | None
 ) -> TemplateOut:
     caller = _manager(session, principal, "manage email templates")
-    template = setup.save_template(session, caller.workspace_id, body, template_id)
-    _audited(session, caller, "case_template.save", "case_template", template.id, name=template.name)
+    template = setup.save_template(session, caller, body, template_id)
+    session.commit()
     return TemplateOut.model_validate(template)
 
 
@@ -259,8 +251,8 @@ def get_policy(session: SessionDep, principal: Worker) -> PolicyOut:
 def set_policy(body: PolicyIn, session: SessionDep, principal: Worker) -> PolicyOut:
     """The SLA windows of cases opened from now on."""
     caller = _manager(session, principal, "set the SLA policy")
-    policy = sla.set_policy(session, caller.workspace_id, body)
-    _audited(session, caller, "case_sla.set", "case_sla", caller.workspace_id, **body.model_dump(mode="json"))
+    policy = sla.set_policy(session, caller, body)
+    session.commit()
     return policy
 
 

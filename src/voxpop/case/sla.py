@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from voxpop.case import repository
+from voxpop.case import repository, setup
+from voxpop.case.access import Caller
 from voxpop.case.models import Case, Priority, SlaPolicy
 from voxpop.case.schemas import PolicyIn, PolicyOut
 from voxpop.kit import clock
@@ -28,8 +29,9 @@ def policy(session: Session, workspace_id: uuid.UUID) -> PolicyOut:
     return PolicyOut.model_validate(row)
 
 
-def set_policy(session: Session, workspace_id: uuid.UUID, data: PolicyIn) -> PolicyOut:
+def set_policy(session: Session, caller: Caller, data: PolicyIn) -> PolicyOut:
     """New windows apply to cases opened from now on; open cases keep the due times they were given."""
+    workspace_id = caller.workspace_id
     row = repository.policy(session, workspace_id)
     values = data.model_dump(mode="json")
     if row is None:
@@ -39,6 +41,7 @@ def set_policy(session: Session, workspace_id: uuid.UUID, data: PolicyIn) -> Pol
         for name, value in values.items():
             setattr(row, name, value)
     row.updated_at = clock.now()
+    setup.audited(session, caller, "case_sla.set", "case_sla", workspace_id, **values)
     return policy(session, workspace_id)
 
 

@@ -19,6 +19,7 @@ from voxpop.auth import pages as auth_pages
 from voxpop.case import jobs as case_jobs
 from voxpop.case import pages as case_pages
 from voxpop.case import routes as case_routes
+from voxpop.case import setup_pages as case_setup_pages
 from voxpop.customer import routes as customer_routes
 from voxpop.delivery import jobs as delivery_jobs
 from voxpop.delivery import pages as delivery_pages
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         report_pages,
         delivery_pages,
         rule_pages,
+        case_setup_pages,  # before case_pages, whose /cases/{case_id} would take /cases/setup
         case_pages,
         initiative_pages,
     ):
