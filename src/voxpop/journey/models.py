@@ -18,12 +18,12 @@ class JourneyEvent(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "source", "external_id"),
         Index("ix_journey_events_workspace_occurred", "workspace_id", "occurred_at"),
+        # a customer's events in a time window: the journey's precursors and the preceded_by filter (0013)
+        Index("ix_journey_events_customer_occurred", "customer_id", "occurred_at"),
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    customer_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
-    )
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     source: Mapped[str] = mapped_column(String(100))
     external_id: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(100))
