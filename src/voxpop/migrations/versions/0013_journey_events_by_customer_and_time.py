@@ -1,9 +1,9 @@
 """a customer's journey events by time: (customer_id, occurred_at) replaces the customer_id index
 
 The journey view's precursors and the `preceded_by` filter look up each answer's customer's events in the days
-before it. With only the customer index (or none used: SQLite without statistics chose the workspace's time
-index) that took 6.1 s on the demo company's 30,000 answers and 69,958 events; with this index 0.05–0.11 s
-(docs/benchmarks.md). The old index is its prefix.
+before it. Without statistics SQLite read them through the workspace's time index: 4.1–5.1 s on the demo company's
+30,000 answers and 69,958 events; with this index 0.053–0.057 s (docs/benchmarks.md,
+`benchmarks/journey_precursors.py`). The old index is its prefix.
 
 Revision ID: 0013
 Revises: 0012
