@@ -24,7 +24,6 @@ import argparse
 import csv
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
@@ -165,27 +164,37 @@ def bench_discovery(count: int) -> None:
     )
     _, status, usage = os.wait4(child.pid, 0)
     assert child.stdout is not None and status == 0, f"the discovering process failed ({status})"
-    seconds, before, themes, subs = child.stdout.read().split()
+    seconds, resident, peak, themes, subs = child.stdout.read().split()
     print(f"# theme discovery — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
     print(f"sentences: {len(texts):,} (embeddings {vectors.nbytes / 2**20:.0f} MiB)")
     print(f"discovery: {float(seconds):.2f} s, {themes} themes, {subs} sub-themes")
-    above = (usage.ru_maxrss - int(before)) / 1024
+    print(f"peak RSS of the discovering process: {usage.ru_maxrss / 1024:,.0f} MB")
     print(
-        f"peak RSS of the discovering process: {usage.ru_maxrss / 1024:,.0f} MB ({above:,.0f} MB above its size before discovery)"
+        f"discovery's own peak: {int(peak) / 1024:,.0f} MB resident, "
+        f"{(int(peak) - int(resident)) / 1024:,.0f} MB above the {int(resident) / 1024:,.0f} MB held before it"
     )
 
 
+def _resident_kb(field: str) -> int:
+    """VmRSS (now) or VmHWM (peak since the last reset) of this process, in kB, from /proc."""
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith(field + ":")))
+
+
 def discover_child(cached: Path) -> None:
-    """Runs in its own process: load the cached sentences, discover, print seconds, RSS before, counts."""
+    """Runs in its own process: load the cached sentences, discover, print seconds, the resident size
+    before discovery and its peak during it (kB), and the counts."""
     from voxpop.text import discovery
 
     data = np.load(cached, allow_pickle=False)
     texts, vectors = [str(t) for t in data["texts"]], data["vectors"]
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    del data
+    Path("/proc/self/clear_refs").write_text("5")  # resets the peak (VmHWM) to what is resident now
+    resident = _resident_kb("VmRSS")
     started = time.perf_counter()
     themes = discovery.discover(texts, vectors)
     seconds = time.perf_counter() - started
-    print(seconds, before, len(themes), sum(len(t.children) or 1 for t in themes))
+    print(seconds, resident, _resident_kb("VmHWM"), len(themes), sum(len(t.children) or 1 for t in themes))
 
 
 def main() -> None:
