@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -112,13 +113,17 @@ def post(http: httpx.Client, tenant: Tenant, path: str, body: Any) -> httpx.Resp
     return http.post(path, json=body, headers=tenant.headers())
 
 
+def csrf_token_in(html: str) -> str:
+    """The CSRF token a page's forms carry."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found is not None, "the page has no form with a CSRF token"
+    return found.group(1)
+
+
 def sign_in(http: httpx.Client, email: str, password: str = "correct horse 1") -> None:
     """Sign in through the login form (with its CSRF token), as a browser would."""
-    import re
-
-    token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/login").text)
-    assert token is not None
-    reply = http.post("/login", data={"email": email, "password": password, "csrf_token": token.group(1)})
+    token = csrf_token_in(http.get("/login").text)
+    reply = http.post("/login", data={"email": email, "password": password, "csrf_token": token})
     assert reply.status_code == 303, reply.text
 
 

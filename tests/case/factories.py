@@ -3,6 +3,7 @@ through the API, and small helpers to call the case API."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,8 @@ import httpx
 from sqlalchemy.orm import Session
 
 from tests.factories import Tenant, feedback, make_tenant, make_user_key, post, unique
+
+SignIn = Callable[[str], httpx.Client]
 
 
 @dataclass

@@ -3,39 +3,14 @@ timeline and takes forms (with CSRF tokens), refusals come back on the page, rea
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
-
 import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.case.factories import call, customer, make_desk, move, open_case, record
-from tests.factories import sign_in
+from tests.case.factories import SignIn, call, customer, make_desk, move, open_case, record
+from tests.factories import csrf_token_in
 
 pytestmark = pytest.mark.usefixtures("background_jobs_paused")
-SignIn = Callable[[str], httpx.Client]
-
-
-@pytest.fixture
-def browser_for(server_url: str) -> Iterator[SignIn]:
-    clients: list[httpx.Client] = []
-
-    def signed_in(email: str) -> httpx.Client:
-        client = httpx.Client(base_url=server_url, timeout=30)
-        clients.append(client)
-        sign_in(client, email)
-        return client
-
-    yield signed_in
-    for client in clients:
-        client.close()
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
 
 
 def test_an_agent_sees_only_their_cases_in_the_inbox_and_another_case_is_404(
@@ -87,12 +62,12 @@ def test_a_refused_move_comes_back_on_the_case_page_with_the_reason(
     client = browser_for(me.email)
     page = client.get(f"/cases/{case['id']}")
     reply = client.post(
-        f"/cases/{case['id']}/status", data={"status": "closed", "csrf_token": token(page.text)}
+        f"/cases/{case['id']}/status", data={"status": "closed", "csrf_token": csrf_token_in(page.text)}
     )
     assert reply.status_code == 409
     assert "a new case cannot become closed; it can become: contacted" in reply.text
     reply = client.post(
-        f"/cases/{case['id']}/notes", data={"text": "ask @ghost", "csrf_token": token(page.text)}
+        f"/cases/{case['id']}/notes", data={"text": "ask @ghost", "csrf_token": csrf_token_in(page.text)}
     )
     assert reply.status_code == 422 and "text: @ghost is no member of this workspace" in reply.text
 
@@ -111,7 +86,11 @@ def test_the_inbox_filters_by_sla_and_saves_the_filters_as_a_named_view(
     assert "Urgent one" in filtered.text and "Calm one" not in filtered.text
     saved = client.post(
         "/cases/views",
-        data={"name": "Urgent", "filters": '{"priority": "urgent"}', "csrf_token": token(filtered.text)},
+        data={
+            "name": "Urgent",
+            "filters": '{"priority": "urgent"}',
+            "csrf_token": csrf_token_in(filtered.text),
+        },
         follow_redirects=True,
     )
     assert saved.status_code == 200 and "Urgent one" in saved.text and "Calm one" not in saved.text
@@ -146,7 +125,9 @@ def test_an_admin_of_another_workspace_gets_404_for_a_case_page_and_sees_none_of
     assert client.get(f"/cases/{case['id']}").status_code == 404
     assert "Our customer" not in client.get("/cases").text
     page = client.get("/cases")
-    reply = client.post(f"/cases/{case['id']}/notes", data={"text": "hi", "csrf_token": token(page.text)})
+    reply = client.post(
+        f"/cases/{case['id']}/notes", data={"text": "hi", "csrf_token": csrf_token_in(page.text)}
+    )
     assert reply.status_code == 404
     assert [e["kind"] for e in call(http, ours.admin, "GET", f"/api/v1/cases/{case['id']}")["events"]] == [
         "opened"

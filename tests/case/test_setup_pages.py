@@ -6,7 +6,6 @@ team answers 404. In Chromium, an admin sets up a team and codes, and axe-core f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -14,39 +13,16 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from tests.case.factories import Desk, call, make_desk, make_team
-from tests.factories import Tenant, sign_in
+from tests.case.factories import Desk, SignIn, call, make_desk, make_team
+from tests.factories import Tenant, csrf_token_in
 from tests.survey.test_browser import blocking_violations
 from tests.web.test_browser import sign_in as sign_in_page
-
-SignIn = Callable[[str], httpx.Client]
-
-
-@pytest.fixture
-def browser_for(server_url: str) -> Iterator[SignIn]:
-    clients: list[httpx.Client] = []
-
-    def signed_in(email: str) -> httpx.Client:
-        client = httpx.Client(base_url=server_url, timeout=30)
-        clients.append(client)
-        sign_in(client, email)
-        return client
-
-    yield signed_in
-    for client in clients:
-        client.close()
-
-
-def token(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found is not None
-    return found.group(1)
 
 
 def submit(client: httpx.Client, path: str, **fields: str) -> httpx.Response:
     """Post a form of the set-up page as a browser would: with the page's CSRF token, not following the
     redirect."""
-    fields["csrf_token"] = token(client.get("/cases/setup").text)
+    fields["csrf_token"] = csrf_token_in(client.get("/cases/setup").text)
     return client.post(path, data=fields)
 
 
@@ -225,7 +201,7 @@ def test_only_admins_may_open_the_set_up_page_or_post_its_forms(
     client = browser_for(desk.agent(role).email)
     page = client.get("/cases/setup")
     assert page.status_code == 403 and "Only admins may set up cases" in page.text
-    form_token = token(client.get("/cases/report").text)
+    form_token = csrf_token_in(client.get("/cases/report").text)
     reply = client.post("/cases/setup/teams", data={"name": "Sneaky", "csrf_token": form_token})
     assert reply.status_code == 403
     assert call(http, desk.admin, "GET", "/api/v1/case-teams") == []

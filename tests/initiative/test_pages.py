@@ -14,11 +14,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
-from tests.factories import make_tenant, make_user, sign_in
+from tests.factories import csrf_token_in, make_tenant, make_user, sign_in
 from tests.initiative.factories import initiative, make_team, make_theme, plant
 from voxpop.kit.clock import reset_clock, set_clock
 
-CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 PASSWORD = "correct horse 1"
 
 
@@ -30,9 +29,7 @@ def march_30() -> Iterator[None]:
 
 
 def csrf(http: httpx.Client, path: str) -> str:
-    found = CSRF_FIELD.search(http.get(path).text)
-    assert found is not None
-    return found.group(1)
+    return csrf_token_in(http.get(path).text)
 
 
 def form(token: str, **overrides: str | list[str]) -> dict[str, str | list[str]]:
@@ -99,9 +96,8 @@ def test_viewers_and_agents_see_initiatives_but_get_no_form(
     listed = http.get("/initiatives")
     assert "Faster refunds" in listed.text and "New initiative" not in listed.text
     assert http.get("/initiatives/new").status_code == 403
-    token = CSRF_FIELD.search(listed.text)
-    assert token is not None
-    assert http.post("/initiatives", data=form(token.group(1), owner=team.owner)).status_code == 403
+    token = csrf_token_in(listed.text)
+    assert http.post("/initiatives", data=form(token, owner=team.owner)).status_code == 403
     assert len(http.get("/api/v1/initiatives", headers=team.analyst.headers()).json()) == 1
 
 

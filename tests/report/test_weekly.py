@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.delivery.factories import Clock, run_jobs, smtp_receiver
-from tests.factories import Tenant, feedback, make_tenant, make_user, post, sign_in, writing
+from tests.factories import Tenant, csrf_token_in, feedback, make_tenant, make_user, post, sign_in, writing
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.report import service
@@ -43,11 +43,10 @@ def subscribe(http: httpx.Client, session: Session, tenant: Tenant, *actions: st
     email = make_user(session, tenant.workspace_id, role="viewer")
     sign_in(http, email)
     for action in actions or ("subscribe",):
-        token = re.search(r'name="csrf_token" value="([^"]+)"', http.get("/reports").text)
-        assert token is not None
-        reply = http.post("/reports/subscription", data={"action": action, "csrf_token": token.group(1)})
+        token = csrf_token_in(http.get("/reports").text)
+        reply = http.post("/reports/subscription", data={"action": action, "csrf_token": token})
         assert reply.status_code == 303
-    http.post("/logout", data={"csrf_token": token.group(1)})
+    http.post("/logout", data={"csrf_token": token})
     http.cookies.clear()
     return email
 

@@ -10,14 +10,8 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.factories import make_tenant, make_user, sign_in
+from tests.factories import csrf_token_in, make_tenant, make_user, sign_in
 from tests.rule.factories import recent, send
-
-
-def token(page: httpx.Response) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
-    assert found is not None
-    return found.group(1)
 
 
 @pytest.fixture
@@ -51,7 +45,7 @@ def test_the_dry_run_shows_the_count_and_saving_creates_the_rule(signed_in: Any,
         recent(nps=5, channel="chat"),
         recent(nps=9, channel="email"),
     )
-    csrf = token(client.get("/rules/new"))
+    csrf = csrf_token_in(client.get("/rules/new").text)
     fields = form(csrf, nps_max="6", channels="email, chat", tags="detractor", intent="dry_run")
     dry = client.post("/rules/new", data=fields)
     assert dry.status_code == 200
@@ -71,7 +65,7 @@ def test_problems_are_shown_beside_their_fields_and_nothing_is_saved(
     signed_in: Any, http: httpx.Client
 ) -> None:
     client, tenant = signed_in()
-    csrf = token(client.get("/rules/new"))
+    csrf = csrf_token_in(client.get("/rules/new").text)
     fields = form(
         csrf, nps_min="8", nps_max="3", customer="plan is gold", notify_email_to="nobody", intent="save"
     )
@@ -87,7 +81,7 @@ def test_problems_are_shown_beside_their_fields_and_nothing_is_saved(
 
 def test_the_list_switches_a_rule_off_and_on(signed_in: Any, http: httpx.Client) -> None:
     client, tenant = signed_in()
-    csrf = token(client.get("/rules/new"))
+    csrf = csrf_token_in(client.get("/rules/new").text)
     client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"))
     (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
     listing = client.get("/rules")
@@ -102,7 +96,7 @@ def test_a_viewer_may_dry_run_but_not_save(signed_in: Any, http: httpx.Client) -
     client, tenant = signed_in("viewer")
     page = client.get("/rules/new")
     assert 'value="save"' not in page.text
-    csrf = token(page)
+    csrf = csrf_token_in(page.text)
     assert (
         client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="dry_run")).status_code == 200
     )
@@ -113,10 +107,10 @@ def test_a_viewer_may_dry_run_but_not_save(signed_in: Any, http: httpx.Client) -
 def test_another_workspaces_rule_page_is_not_found(signed_in: Any, http: httpx.Client) -> None:
     client, _ = signed_in()
     other, tenant = signed_in()
-    csrf = token(other.get("/rules/new"))
+    csrf = csrf_token_in(other.get("/rules/new").text)
     other.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"))
     (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
     assert client.get(f"/rules/{rule['id']}").status_code == 404
-    mine = token(client.get("/rules/new"))
+    mine = csrf_token_in(client.get("/rules/new").text)
     assert client.post(f"/rules/{rule['id']}", data=form(mine, intent="dry_run")).status_code == 404
     assert client.post(f"/rules/{rule['id']}/delete", data={"csrf_token": mine}).status_code == 404

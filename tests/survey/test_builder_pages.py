@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
-from tests.factories import make_tenant, make_user, sign_in
+from tests.factories import csrf_token_in, make_tenant, make_user, sign_in
 from tests.survey.factories import nps_definition
 from tests.survey.test_browser import AXE, BLOCKING
 from tests.web.test_browser import signed_in
@@ -65,7 +65,9 @@ def test_the_builder_needs_a_signed_in_user_with_write_rights(http: httpx.Client
     listing = http.get("/surveys")
     assert listing.status_code == 200
     assert "Create survey" not in listing.text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', listing.text)
-    assert token is not None
-    body = {"name": "x", "definition": json.dumps(nps_definition()), "csrf_token": token.group(1)}
+    body = {
+        "name": "x",
+        "definition": json.dumps(nps_definition()),
+        "csrf_token": csrf_token_in(listing.text),
+    }
     assert http.post("/surveys", data=body).status_code == 403
