@@ -2,19 +2,26 @@
 
 Time buckets are in UTC: day `2025-03-04`, week (starting Monday) `2025-03-03`, month `2025-03`, quarter
 `2025-Q1`. `customer.X` is an attribute of the customer, `attributes.X` an attribute of the record.
+`sentiment` is the record's sentiment label from text analytics (negative, neutral, positive; none without an
+analysed text). `theme` is a top-level theme the record's text mentions, by name: a filter on a theme also
+matches its sub-themes (or names a sub-theme alone), and grouping by theme puts a record in every theme it
+mentions, once each, so the groups' n add up to more than the records.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, case, cast, func, literal_column
+from sqlalchemy import String, Subquery, case, cast, exists, func, literal_column, or_, select
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from voxpop.customer.models import Customer
 from voxpop.feedback.models import Feedback
 from voxpop.kit.errors import Invalid, Problem
+from voxpop.text.models import TextAnalysis, TextSentence, Theme
 
 COLUMNS = ("channel", "source", "kind", "lifecycle_stage", "touchpoint", "language")
 AT = "feedback.received_at"
@@ -35,6 +42,21 @@ PREFIXES = ("customer.", "attributes.")
 NPS_GROUP = case(
     (Feedback.nps <= 6, "detractor"), (Feedback.nps <= 8, "passive"), (Feedback.nps <= 10, "promoter")
 )  # PRODUCT.md's groups; a record without an NPS answer has none
+SENTIMENT = (
+    select(TextAnalysis.sentiment_label).where(TextAnalysis.feedback_id == Feedback.id).scalar_subquery()
+)
+_PARENT = aliased(Theme)
+THEME_MENTIONS = (
+    select(
+        TextSentence.feedback_id,
+        TextSentence.workspace_id,
+        func.coalesce(_PARENT.name, Theme.name).label("theme"),
+    )
+    .join(Theme, Theme.id == TextSentence.theme_id)
+    .outerjoin(_PARENT, _PARENT.id == Theme.parent_id)
+    .distinct()
+    .subquery("theme_mentions")
+)  # (record, top-level theme name): joined on the record and the workspace wherever a figure groups by theme
 
 
 @dataclass(frozen=True)
@@ -45,6 +67,8 @@ class Field:
     expression: ColumnElement[Any]
     needs_customer: bool = False
     grouping: ColumnElement[Any] | None = None  # cheaper to group by; `expression` is a function of it
+    joined: Subquery | None = None  # many values per record: grouping joins this (feedback_id, workspace_id)
+    matcher: Callable[[str | None], ColumnElement[bool]] | None = None  # the filter, when not `expression ==`
 
 
 def field(name: str, dialect: str) -> Field:
@@ -58,6 +82,10 @@ def field(name: str, dialect: str) -> Field:
         return Field(name, getattr(Feedback, name))
     if name == "nps_group":
         return Field(name, NPS_GROUP)
+    if name == "sentiment":
+        return Field(name, SENTIMENT)
+    if name == "theme":
+        return Field(name, THEME_MENTIONS.c.theme, joined=THEME_MENTIONS, matcher=_mentions)
     for prefix, column, needs_customer in (
         ("customer.", Customer.attributes, True),
         ("attributes.", Feedback.attributes, False),
@@ -66,9 +94,30 @@ def field(name: str, dialect: str) -> Field:
         if name.startswith(prefix) and key:
             return Field(name, _attribute_text(column, _checked_key(name, key), dialect), needs_customer)
     known = ", ".join(
-        [*SQLITE_BUCKETS, *COLUMNS, "nps_group", "customer.<attribute>", "attributes.<attribute>"]
+        [
+            *SQLITE_BUCKETS,
+            *COLUMNS,
+            "nps_group",
+            "sentiment",
+            "theme",
+            "customer.<attribute>",
+            "attributes.<attribute>",
+        ]
     )
     raise Invalid(f"unknown field {name!r}", [Problem(f"use one of: {known}", field=name)])
+
+
+def _mentions(theme: str | None) -> ColumnElement[bool]:
+    """Records with a sentence in the theme named (or one of its sub-themes); None: records in no theme."""
+    sentences = select(TextSentence.id).where(TextSentence.feedback_id == Feedback.id)
+    if theme is None:
+        return ~exists(sentences.where(TextSentence.theme_id.is_not(None)))
+    named = (
+        sentences.join(Theme, Theme.id == TextSentence.theme_id)
+        .outerjoin(_PARENT, _PARENT.id == Theme.parent_id)
+        .where(or_(Theme.name == theme, _PARENT.name == theme))
+    )
+    return exists(named)
 
 
 def _checked_key(name: str, key: str) -> str:

@@ -73,7 +73,7 @@ def analyse(
     target: str | Field = outcome if outcome in OUTCOMES else _outcome_field(outcome, dialect)
     themes = _themes_named(session, workspace_id, predictors)
     others = [name for name in predictors if name not in themes]
-    fields = [field_named(name, dialect) for name in others] + ([RECORD] if themes else [])
+    fields = [_predictor(name, dialect) for name in others] + ([RECORD] if themes else [])
     rows = repository.values_of(session, Scope(workspace_id), target, fields, MAX_ROWS)
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in range(len(fields) + 1)]
     values = {name: [as_number(v) for v in column] for name, column in zip(others, columns[1:], strict=False)}
@@ -156,6 +156,17 @@ def labelled(analysis: DriverAnalysis, names: dict[str, str]) -> DriverAnalysis:
     return replace(
         analysis, drivers=tuple(replace(d, name=names.get(d.name, d.name)) for d in analysis.drivers)
     )
+
+
+def _predictor(name: str, dialect: str) -> Field:
+    """A field with one value per record: a record mentions many themes, so a theme is named `theme.<id>`."""
+    predictor = field_named(name, dialect)
+    if predictor.joined is not None:
+        raise Invalid(
+            f"{name!r} has many values per record",
+            [Problem("name each theme as theme.<id>", field="predictors")],
+        )
+    return predictor
 
 
 def _outcome_field(outcome: str, dialect: str) -> Field:

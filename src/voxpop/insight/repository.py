@@ -87,6 +87,8 @@ class Scope:
 
 
 def _matches(filter_field: Field, values: list[str | None]) -> ColumnElement[bool]:
+    if filter_field.matcher is not None:
+        return or_(*(filter_field.matcher(value) for value in values))
     conditions = [filter_field.expression == value for value in values if value is not None]
     if None in values:
         conditions.append(filter_field.expression.is_(None))
@@ -204,6 +206,9 @@ def metric_sums(session: Session, metric: str, scope: Scope, group_by: list[Fiel
     keys = [f.expression.label(f"g{i}") for i, f in enumerate(group_by)]
     sums = [column.label(name) for name, column in METRIC_SUMS[metric].items()]
     query = _scoped(select(*keys, *sums), scope, group_by).where(METRIC_SCORE[metric].is_not(None))
+    for joined in dict.fromkeys(f.joined for f in group_by if f.joined is not None):
+        on_record = (joined.c.feedback_id == Feedback.id) & (joined.c.workspace_id == scope.workspace_id)
+        query = query.join(joined, on_record)
     if keys:
         labels = [key.name for key in keys]
         query = query.group_by(*_groupings(group_by))

@@ -1,15 +1,13 @@
 from __future__ import annotations
 
-import uuid
-from dataclasses import asdict
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
 from voxpop.insight.changes import Change, Window
 from voxpop.insight.metrics import Estimate
-from voxpop.insight.records import RecordPage
+from voxpop.insight.records import Record, RecordPage
 from voxpop.insight.service import Figure
 
 
@@ -95,30 +93,13 @@ class ChangeOut(BaseModel):
         )
 
 
-class RecordOut(BaseModel):
-    id: uuid.UUID
-    received_at: datetime
-    kind: str
-    channel: str
-    source: str
-    lifecycle_stage: str | None
-    touchpoint: str | None
-    nps: int | None
-    csat: int | None
-    ces: int | None
-    rating: float | None
-    excerpt: str | None
-    customer_id: uuid.UUID | None
-    customer_name: str | None
-
-
 class RecordPageOut(BaseModel):
     """`total` records match (the n of the figure they came from); `items` is the page from `offset`."""
 
     total: int
     limit: int
     offset: int
-    items: list[RecordOut]
+    items: list[Record]
 
     @classmethod
     def of(cls, page: RecordPage) -> RecordPageOut:
@@ -126,5 +107,5 @@ class RecordPageOut(BaseModel):
             total=page.total,
             limit=page.limit,
             offset=page.offset,
-            items=[RecordOut(**asdict(item)) for item in page.items],
+            items=page.items,
         )
