@@ -31,6 +31,7 @@ from voxpop.survey.models import (
     SurveyResponse,
     SurveySuppression,
     SurveyUnsubscribe,
+    SurveyUnsubscribedAddress,
     SurveyVersion,
 )
 from voxpop.text.models import TextAnalysis, TextSentence, TextSignal, Theme
@@ -70,6 +71,7 @@ __all__ = [
     "SurveyResponse",
     "SurveySuppression",
     "SurveyUnsubscribe",
+    "SurveyUnsubscribedAddress",
     "SurveyVersion",
     "Team",
     "TeamMember",

@@ -52,6 +52,10 @@ def test_the_follow_up_email_fills_the_template_for_the_customer_and_marks_the_c
     after = call(http, desk.admin, "GET", f"/api/v1/cases/{case['id']}")
     assert after["status"] == "contacted" and after["first_contacted_at"] is not None
     assert after["events"][1]["details"] == {"delivery_id": sent["delivery_id"], "to": who["email"]}
+    call(http, desk.admin, "DELETE", f"/api/v1/customers/{after['customer_id']}")
+    audit_log = http.get("/api/v1/audit", params={"limit": 500}, headers=desk.admin.headers())
+    assert audit_log.status_code == 200 and "case.email" in audit_log.text
+    assert who["email"] not in audit_log.text  # the erased customer's address stays nowhere
 
 
 def test_a_customer_without_an_email_address_cannot_be_emailed(http: httpx.Client, session: Session) -> None:

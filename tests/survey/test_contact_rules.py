@@ -185,3 +185,15 @@ def test_another_workspaces_unsubscribe_and_segments_do_not_reach_this_one(
 
 def _tenant_sees_survey(http: httpx.Client, tenant: Tenant, survey_id: str) -> int:
     return http.get(f"/api/v1/surveys/{survey_id}", headers=tenant.headers()).status_code
+
+
+def test_every_invitation_a_rule_stops_through_the_api_is_recorded_even_on_the_same_day(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    survey = create_survey(http, tenant)
+    set_clock(lambda: NOW)
+    refused = {"email": "no@example.com", "attributes": {"contact_consent": False}}
+    for _ in range(2):
+        assert invite(http, tenant, survey["id"], refused)[0]["suppressed_by"] == "no_consent"
+    assert [rule for _, rule, _ in suppressions(session)] == ["no_consent"] * 2

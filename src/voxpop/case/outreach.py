@@ -87,8 +87,14 @@ def send_email(
         text=fill(body, contact, text),
     )
     service.record_event(session, case, caller, "email_sent", delivery_id=str(delivery_id), to=contact.email)
-    audit.record(
-        session, case.workspace_id, caller.audit_actor(), "case.email", "case", case.id, {"to": contact.email}
+    audit.record(  # the delivery, not the address: the audit log outlives an erased customer
+        session,
+        case.workspace_id,
+        caller.audit_actor(),
+        "case.email",
+        "case",
+        case.id,
+        {"delivery_id": str(delivery_id)},
     )
     if case.status == Status.NEW:
         service.move(session, caller, case, Status.CONTACTED)

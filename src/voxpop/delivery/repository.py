@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Text, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from voxpop.delivery.models import Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
+from voxpop.delivery.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
 
 
 def add(session: Session, *rows: object) -> None:
@@ -110,3 +110,24 @@ def attempts_since(session: Session, delivery_id: uuid.UUID, since: datetime) ->
         )
         or 0
     )
+
+
+def delete_emails_to(session: Session, workspace_id: uuid.UUID, addresses: Sequence[str]) -> int:
+    """Deletes the workspace's emails to any of these (lower-cased) addresses; attempts go by cascade."""
+    to = func.lower(Delivery.message["to"].as_string())
+    return _delete(session, workspace_id, (Delivery.channel == Channel.EMAIL) & to.in_(addresses))
+
+
+def delete_mentioning(session: Session, workspace_id: uuid.UUID, ids: Sequence[str]) -> int:
+    """Deletes the workspace's deliveries whose message holds any of `ids` anywhere (random UUIDs, so an
+    occurrence names that row); attempts go by cascade."""
+    text = cast(Delivery.message, Text)
+    return _delete(session, workspace_id, or_(*(text.contains(i) for i in ids)))
+
+
+def _delete(session: Session, workspace_id: uuid.UUID, condition: ColumnElement[bool]) -> int:
+    deleted = session.execute(
+        delete(Delivery).where(Delivery.workspace_id == workspace_id, condition),
+        execution_options={"synchronize_session": False},
+    )
+    return int(deleted.rowcount)  # type: ignore[attr-defined]

@@ -1,6 +1,6 @@
 """Delivery of webhooks and email: the domain's operations. Other domains call `queue_webhook`,
-`queue_email` and `email_status`; nothing here commits (the caller does, and the first attempt is made
-once that commit happens)."""
+`queue_email`, `email_status` and `erase_about`; nothing here commits (the caller does, and the first
+attempt is made once that commit happens)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,8 @@ EMAIL_EVENT = "email"
 MAX_EVENT_TYPE = 100
 HEADER_NAME = re.compile(r"^[!-9;-~]{1,76}$")
 RESERVED_HEADERS = frozenset({"from", "to", "subject", "message-id", "content-type", "mime-version"})
+ERASE_CHUNK = 100
+"""Ids looked for per statement (SQLite parses a long OR as a tree at most 1,000 deep)."""
 
 
 def queue_webhook(
@@ -108,6 +110,20 @@ def queue_email(
 def email_status(session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
     """queued, sent, bounced (refused for good: SMTP 5xx) or failed (given up); unknown ids are left out."""
     return repository.statuses(session, workspace_id, ids) if ids else {}
+
+
+def erase_about(
+    session: Session, workspace_id: uuid.UUID, addresses: Sequence[str], ids: Sequence[uuid.UUID]
+) -> int:
+    """Deletes, queued or sent, every delivery about a person being erased: emails to their addresses, and
+    webhooks and emails whose message names one of `ids` (the customer's, their records'). A queued one is
+    never sent: its attempt job finds no delivery. Returns how many went."""
+    lowered = sorted({address.strip().lower() for address in addresses})
+    deleted = repository.delete_emails_to(session, workspace_id, lowered) if lowered else 0
+    texts = [str(i) for i in ids]
+    for start in range(0, len(texts), ERASE_CHUNK):
+        deleted += repository.delete_mentioning(session, workspace_id, texts[start : start + ERASE_CHUNK])
+    return deleted
 
 
 def _address(to: str) -> str:

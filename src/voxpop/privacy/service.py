@@ -1,5 +1,6 @@
 """Everything held about one customer: exported as one JSON document, or erased with all their records
-(feedback, events, survey links with the answers given through them, unsubscribes, stopped contacts)."""
+(feedback, events, survey links with the answers given through them, unsubscribes, stopped contacts, and
+the emails and webhooks about them in the delivery outbox)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from voxpop.customer import service as customer_service
 from voxpop.customer.schemas import ErasureOut
+from voxpop.delivery import service as delivery_service
 from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackOut
 from voxpop.journey import service as journey_service
@@ -31,10 +33,17 @@ def export(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) ->
 
 
 def erase(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> ErasureOut:
+    """Their email addresses and record ids are read first: the outbox and the kept unsubscribe find the
+    customer by them once the customer's rows are gone."""
     customer = customer_service.get(session, workspace_id, customer_id)
+    addresses = [
+        i.value for i in customer_service.describe(session, customer).identities if i.kind == "email"
+    ]
+    records = [f.id for f in feedback_service.of_customer(session, workspace_id, customer.id)]
+    delivery_service.erase_about(session, workspace_id, addresses, [customer.id, *records])
     feedback_deleted = feedback_service.erase_of_customer(session, workspace_id, customer.id)
     events_deleted = journey_service.erase_of_customer(session, workspace_id, customer.id)
-    survey_service.erase_of_customer(session, workspace_id, customer.id)
+    survey_service.erase_of_customer(session, workspace_id, customer.id, addresses)
     identities_deleted = customer_service.delete(session, workspace_id, customer.id)
     return ErasureOut(
         customer_id=customer.id,

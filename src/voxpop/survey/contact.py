@@ -2,13 +2,16 @@
 about a survey (an invitation, showing a known link in an app, a reminder): the customer unsubscribed, has
 `contact_consent: false` among their attributes, or is in a segment the survey excludes. Frequency limits
 stop new invitations: none past K invitations in a period, none in a quiet period after an answer (the quiet
-period also holds back reminders). Whatever a rule stops is recorded with the rule and why."""
+period also holds back reminders). Whatever a rule stops is recorded with the rule and why (an in-app ask,
+made on every page view, once a day)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +24,7 @@ from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
 from voxpop.survey import repository
 from voxpop.survey.definition import Segment
-from voxpop.survey.models import Survey, SurveySuppression
+from voxpop.survey.models import Survey, SurveySuppression, SurveyUnsubscribedAddress
 
 Stop = tuple[str, str]
 """(rule, why): the rule that stopped a contact, and the reason in words."""
@@ -30,6 +33,7 @@ CONSENT_ATTRIBUTE = "contact_consent"
 EXCLUSIONS = frozenset({"unsubscribed", "no_consent", "segment"})
 """Rules that stop any contact about a survey, even showing a link the customer already has."""
 REFUSALS = frozenset({"false", "no", "n", "0", "off"})
+ADDRESS_HASH_PURPOSE = b"voxpop.survey.unsubscribed-address"
 
 
 class ContactRules(BaseSettings):
@@ -85,9 +89,49 @@ def excluded(
             found[customer_id] = ("segment", f"in a segment this survey excludes: {_describe(segment)}")
         if _refused(attributes.get(CONSENT_ATTRIBUTE)):
             found[customer_id] = ("no_consent", f"the customer's {CONSENT_ATTRIBUTE} attribute says no")
-    for customer_id, when in repository.unsubscribed(session, workspace_id, customer_ids).items():
+    for customer_id, when in _unsubscribed(session, workspace_id, customer_ids).items():
         found[customer_id] = ("unsubscribed", f"unsubscribed on {when:%Y-%m-%d}")
     return found
+
+
+def _unsubscribed(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, datetime]:
+    """When each customer unsubscribed: themselves, or an email address of theirs that an erased customer
+    unsubscribed with."""
+    by_hash = {
+        address_hash(workspace_id, address): customer_id
+        for customer_id, address in repository.email_addresses(session, workspace_id, customer_ids)
+    }
+    kept = repository.unsubscribed_addresses(session, workspace_id, list(by_hash)) if by_hash else {}
+    found = {by_hash[h]: when for h, when in kept.items()}
+    found.update(repository.unsubscribed(session, workspace_id, customer_ids))
+    return found
+
+
+def address_hash(workspace_id: uuid.UUID, address: str) -> str:
+    """HMAC-SHA256 of the workspace and the normalised address, keyed from the app's secret key: nothing in
+    the database reads back as the address or can be checked against a guessed one without the key, and the
+    same address hashes differently in each workspace."""
+    secret = get_settings().secret_key.get_secret_value().encode()
+    key = hmac.new(secret, ADDRESS_HASH_PURPOSE, hashlib.sha256).digest()
+    message = f"{workspace_id}:{address.strip().lower()}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def keep_unsubscribed(
+    session: Session, workspace_id: uuid.UUID, addresses: Sequence[str], unsubscribed_at: datetime
+) -> None:
+    """Keeps a customer's unsubscribe past their erasure, as one address hash per email address."""
+    hashes = {address_hash(workspace_id, address) for address in addresses}
+    known = repository.unsubscribed_addresses(session, workspace_id, sorted(hashes)) if hashes else {}
+    for new in sorted(hashes - set(known)):
+        repository.add(
+            session,
+            SurveyUnsubscribedAddress(
+                workspace_id=workspace_id, address_hash=new, unsubscribed_at=unsubscribed_at
+            ),
+        )
 
 
 def in_segment(attributes: Mapping[str, Any], segment: Segment) -> bool:
@@ -160,9 +204,15 @@ def _over_frequency(
     }
 
 
-def record(session: Session, survey: Survey, customer_id: uuid.UUID, stop: Stop, kind: str) -> None:
-    """Keeps the contact (`invitation` or `reminder`) that a rule stopped, with the rule and why."""
+def record(
+    session: Session, survey: Survey, customer_id: uuid.UUID, stop: Stop, kind: str, daily: bool = False
+) -> None:
+    """Keeps the contact (`invitation` or `reminder`) that a rule stopped, with the rule and why. With
+    `daily` (an app asks on every page view) not again when the same rule stopped it since midnight UTC."""
     rule, why = stop
+    now = clock.now()
+    if daily and repository.suppressed_since(session, survey, customer_id, kind, rule, _midnight(now)):
+        return
     repository.add(
         session,
         SurveySuppression(
@@ -172,6 +222,11 @@ def record(session: Session, survey: Survey, customer_id: uuid.UUID, stop: Stop,
             kind=kind,
             rule=rule,
             detail=why,
-            created_at=clock.now(),
+            created_at=now,
         ),
     )
+
+
+def _midnight(moment: datetime) -> datetime:
+    """The start of the moment's UTC day."""
+    return moment.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

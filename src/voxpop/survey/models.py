@@ -75,6 +75,19 @@ class SurveyUnsubscribe(IdMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
+class SurveyUnsubscribedAddress(IdMixin, Base):
+    """An unsubscribe that outlived its customer's erasure: a keyed hash of one of their email addresses
+    (`survey.contact.address_hash`), no readable address, so the same address imported again stays
+    unsubscribed."""
+
+    __tablename__ = "survey_unsubscribed_addresses"
+    __table_args__ = (UniqueConstraint("workspace_id", "address_hash"),)
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    address_hash: Mapped[str] = mapped_column(String(64), doc="HMAC-SHA256, hex")
+    unsubscribed_at: Mapped[datetime]
+
+
 class SurveyResponse(IdMixin, Base):
     """One respondent's answers, saved page by page; `key` is the secret in its resume URL, `next_page`
     the page to show next (None once completed)."""

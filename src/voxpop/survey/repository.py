@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from voxpop.customer.models import CustomerIdentity
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.survey.models import (
     Survey,
@@ -19,14 +20,22 @@ from voxpop.survey.models import (
     SurveyResponse,
     SurveySuppression,
     SurveyUnsubscribe,
+    SurveyUnsubscribedAddress,
     SurveyVersion,
 )
 
+Row = (
+    Survey
+    | SurveyVersion
+    | SurveyInvitation
+    | SurveyResponse
+    | SurveyUnsubscribe
+    | SurveyUnsubscribedAddress
+    | SurveySuppression
+)
 
-def add(
-    session: Session,
-    row: Survey | SurveyVersion | SurveyInvitation | SurveyResponse | SurveyUnsubscribe | SurveySuppression,
-) -> None:
+
+def add(session: Session, row: Row) -> None:
     session.add(row)
     session.flush()
 
@@ -167,6 +176,34 @@ def unsubscribed(
     return {c: when for c, when in rows}  # noqa: C416 (dict(result) would take it for a mapping: it has .keys())
 
 
+def email_addresses(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(customer id, address) for every email identity of these customers (read here, read-only, as the
+    contact rules check a batch at once and the customer service has no batch read of identities)."""
+    rows = session.execute(
+        select(CustomerIdentity.customer_id, CustomerIdentity.value).where(
+            CustomerIdentity.workspace_id == workspace_id,
+            CustomerIdentity.customer_id.in_(customer_ids),
+            CustomerIdentity.kind == "email",
+        )
+    )
+    return [(customer_id, value) for customer_id, value in rows]
+
+
+def unsubscribed_addresses(
+    session: Session, workspace_id: uuid.UUID, hashes: Sequence[str]
+) -> dict[str, datetime]:
+    """When each of these address hashes unsubscribed, for those kept after an erasure."""
+    rows = session.execute(
+        select(SurveyUnsubscribedAddress.address_hash, SurveyUnsubscribedAddress.unsubscribed_at).where(
+            SurveyUnsubscribedAddress.workspace_id == workspace_id,
+            SurveyUnsubscribedAddress.address_hash.in_(hashes),
+        )
+    )
+    return {h: when for h, when in rows}  # noqa: C416 (as in `unsubscribed`)
+
+
 def invitation_counts(
     session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], since: datetime
 ) -> dict[uuid.UUID, int]:
@@ -271,6 +308,25 @@ def queued_job(session: Session, survey: Survey, name: str, other_than: uuid.UUI
         )
     )
     return next((job for job in rows if job.payload.get("survey_id") == str(survey.id)), None)
+
+
+def suppressed_since(
+    session: Session, survey: Survey, customer_id: uuid.UUID, kind: str, rule: str, since: datetime
+) -> bool:
+    """Whether this contact of the customer about the survey was stopped by this rule at or after `since`."""
+    found = session.scalar(
+        select(SurveySuppression.id)
+        .where(
+            SurveySuppression.workspace_id == survey.workspace_id,
+            SurveySuppression.survey_id == survey.id,
+            SurveySuppression.customer_id == customer_id,
+            SurveySuppression.kind == kind,
+            SurveySuppression.rule == rule,
+            SurveySuppression.created_at >= since,
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 def invitations_of_customer(

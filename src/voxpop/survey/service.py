@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 
 import segno
@@ -141,11 +142,17 @@ def describe(session: Session, survey: Survey) -> SurveyOut:
 
 
 def invite(
-    session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data: InvitationsIn, base_url: str
+    session: Session,
+    workspace_id: uuid.UUID,
+    survey_id: uuid.UUID,
+    data: InvitationsIn,
+    base_url: str,
+    daily_stops: bool = False,
 ) -> list[InvitationOut]:
     """A personal link per customer; a customer already invited to this survey keeps the link they have,
     unless an exclusion now stops any contact. A new invitation a contact rule stops is recorded with the
-    rule. With channel `email` each new link is sent (and its reminders scheduled, if the survey has any)."""
+    rule (with `daily_stops`, once a day: `contact.record`). With channel `email` each new link is sent (and
+    its reminders scheduled, if the survey has any)."""
     survey = get(session, workspace_id, survey_id)
     definition = current_definition(session, survey)
     _check_invitations(definition, data)
@@ -158,7 +165,7 @@ def invite(
         assert customer_id is not None
         stop = stops.get(customer_id)
         if stop is not None and (customer_id not in known or stop[0] in contact.EXCLUSIONS):
-            contact.record(session, survey, customer_id, stop, "invitation")
+            contact.record(session, survey, customer_id, stop, "invitation", daily_stops)
             out.append(_stopped_out(customer_id, stop))
             continue
         invitation, created = known.get(customer_id), False
@@ -265,16 +272,16 @@ def remind(
 
 def in_app(session: Session, workspace_id: uuid.UUID, data: InAppIn) -> InAppOut:
     """The first live in-app survey (at the touchpoint, if given) the customer has not finished, through the
-    same personal links and contact rules as any invitation; or none, and why."""
+    same personal links and contact rules as any invitation; or none, and why. Apps ask on every page view,
+    so a stopped ask is recorded once a day."""
     reason = "no live in-app survey for this customer here"
     for survey in repository.live_surveys(session, workspace_id):
         if not current_definition(session, survey).in_app:
             continue
         if data.touchpoint and survey.touchpoint != data.touchpoint:
             continue
-        (out,) = invite(
-            session, workspace_id, survey.id, InvitationsIn(customers=[data.customer], channel="app"), ""
-        )
+        asked = InvitationsIn(customers=[data.customer], channel="app")
+        (out,) = invite(session, workspace_id, survey.id, asked, "", daily_stops=True)
         if out.token is None:
             return InAppOut(survey_id=None, reason=out.reason)
         if not _finished(session, out.token):
@@ -330,7 +337,14 @@ def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUI
     )
 
 
-def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
+def erase_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, addresses: Sequence[str]
+) -> int:
     """Deletes the customer's personal links and the answers given through them (their feedback records
-    are the feedback domain's to erase), their unsubscribe and stopped contacts; returns how many links."""
+    are the feedback domain's to erase), their unsubscribe and stopped contacts; returns how many links.
+    An unsubscribe outlives them as hashes of their email `addresses` (read before their identities go), so
+    the same address imported again is still not invited."""
+    unsubscribed_at = repository.unsubscribed(session, workspace_id, [customer_id]).get(customer_id)
+    if unsubscribed_at is not None:
+        contact.keep_unsubscribed(session, workspace_id, addresses, unsubscribed_at)
     return repository.erase_of_customer(session, workspace_id, customer_id)
