@@ -14,7 +14,7 @@ from voxpop.case.models import (
     Team,
     TeamMember,
 )
-from voxpop.customer.models import Customer, CustomerIdentity
+from voxpop.customer.models import Customer, CustomerAttributeValue, CustomerIdentity
 from voxpop.delivery.models import Delivery, DeliveryAttempt, WebhookEndpoint
 from voxpop.feedback.models import Feedback
 from voxpop.ingest.models import Import, ImportRejection
@@ -48,6 +48,7 @@ __all__ = [
     "CaseRecord",
     "CaseTemplate",
     "Customer",
+    "CustomerAttributeValue",
     "CustomerIdentity",
     "Delivery",
     "DeliveryAttempt",

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voxpop.kit import clock
@@ -37,3 +37,26 @@ class CustomerIdentity(IdMixin, Base):
     kind: Mapped[str] = mapped_column(String(20))
     value: Mapped[str] = mapped_column(String(320))
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+
+ATTRIBUTE_INDEX_MAX = 200
+"""Longest key and value (characters) the attribute index holds; a filter on a longer one reads the JSON."""
+
+
+class CustomerAttributeValue(Base):
+    """The customer's attributes as (key, text) rows, derived from `customers.attributes` whenever it is
+    written: a dashboard filter on a customer attribute reads the matching customers from this index instead
+    of every customer's JSON (docs/benchmarks.md). The text is the attribute as filters compare it (JSON
+    true/false as 'true'/'false', numbers as their text); nulls and over-long keys or values are left out."""
+
+    __tablename__ = "customer_attribute_values"
+    __table_args__ = (
+        Index("ix_customer_attribute_values_lookup", "workspace_id", "key", "value", "customer_id"),
+    )
+
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(ATTRIBUTE_INDEX_MAX), primary_key=True)
+    workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    value: Mapped[str] = mapped_column(String(ATTRIBUTE_INDEX_MAX))

@@ -6,14 +6,20 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select, text, update
+from sqlalchemy import Uuid, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from voxpop.customer.models import Customer, CustomerIdentity
+from voxpop.customer.models import ATTRIBUTE_INDEX_MAX, Customer, CustomerAttributeValue, CustomerIdentity
 from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
 
 LOOKUP_CHUNK = 5000
+_ATTRIBUTE_ROWS = {  # (customer, key, text) of each attribute, the text as insight's filters read it
+    "postgresql": "SELECT c.id, a.key, c.workspace_id, a.value FROM customers AS c, jsonb_each_text(c.attributes) AS a "
+    "WHERE a.value IS NOT NULL",
+    "sqlite": "SELECT c.id, a.key, c.workspace_id, CASE a.type WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' "
+    "ELSE CAST(a.value AS TEXT) END AS value FROM customers AS c, json_each(c.attributes) AS a WHERE a.type != 'null'",
+}
 
 
 def lock_identities(session: Session, workspace_id: uuid.UUID) -> None:
@@ -76,6 +82,38 @@ def details_of(
 def update_customers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(update(Customer), list(rows))
+
+
+def index_attributes(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID] | None = None
+) -> None:
+    """Rewrites the attribute index of these customers (every customer of the workspace when None) from their
+    attributes as stored, in SQL, so the index's text is exactly what a filter on the JSON would compare."""
+    if customer_ids is None:
+        _index_attributes(session, workspace_id, None)
+        return
+    ids = list(customer_ids)
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        _index_attributes(session, workspace_id, ids[start : start + LOOKUP_CHUNK])
+
+
+def _index_attributes(session: Session, workspace_id: uuid.UUID, ids: list[uuid.UUID] | None) -> None:
+    chosen = " AND c.id IN :ids" if ids is not None else ""
+    stale = delete(CustomerAttributeValue).where(CustomerAttributeValue.workspace_id == workspace_id)
+    if ids is not None:
+        stale = stale.where(CustomerAttributeValue.customer_id.in_(ids))
+    session.execute(stale)
+    rows = (
+        f"INSERT INTO {CustomerAttributeValue.__tablename__} (customer_id, key, workspace_id, value) "
+        f"SELECT * FROM ({_ATTRIBUTE_ROWS[session.get_bind().dialect.name]} AND c.workspace_id = :workspace_id"
+        f"{chosen}) AS attribute WHERE length(key) <= {ATTRIBUTE_INDEX_MAX} AND length(value) <= {ATTRIBUTE_INDEX_MAX}"
+    )
+    statement = text(rows).bindparams(bindparam("workspace_id", type_=Uuid()))
+    parameters: dict[str, object] = {"workspace_id": workspace_id}
+    if ids is not None:
+        statement = statement.bindparams(bindparam("ids", expanding=True, type_=Uuid()))
+        parameters["ids"] = ids
+    session.execute(statement, parameters)
 
 
 def get(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> Customer | None:

@@ -101,14 +101,16 @@ def resolve_many(
     repository.lock_identities(session, workspace_id)
     batch = _Resolution(workspace_id, repository.find_identities(session, workspace_id, pairs))
     customer_ids = [batch.resolve(ref) if ref is not None else None for ref in refs]
-    _apply_details(session, batch)
+    changed = _apply_details(session, batch)
     repository.insert_customers(session, list(batch.new_customers.values()))
     repository.insert_identities(session, batch.new_identities)
+    repository.index_attributes(session, workspace_id, [*batch.new_customers, *changed])
     return customer_ids
 
 
-def _apply_details(session: Session, batch: _Resolution) -> None:
-    """Names, languages and attributes given on records: merged into the customer, newest value wins."""
+def _apply_details(session: Session, batch: _Resolution) -> list[uuid.UUID]:
+    """Names, languages and attributes given on records: merged into the customer, newest value wins.
+    Returns the existing customers that changed."""
     existing_ids = [cid for cid in batch.changes if cid not in batch.new_customers]
     existing = repository.details_of(session, batch.workspace_id, existing_ids)
     updates = []
@@ -121,6 +123,7 @@ def _apply_details(session: Session, batch: _Resolution) -> None:
         if after != before:
             updates.append({**after, "id": customer_id, "updated_at": clock.now()})
     repository.update_customers(session, updates)
+    return [update["id"] for update in updates]
 
 
 def upsert(session: Session, workspace_id: uuid.UUID, refs: Sequence[CustomerRef]) -> list[Stored]:

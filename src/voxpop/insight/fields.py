@@ -38,7 +38,7 @@ POSTGRES_TRUNCATED = {
     for period in ("day", "week", "month", "quarter")
 }
 POSTGRES_FORMATS = {"day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM", "quarter": 'YYYY-"Q"Q'}
-PREFIXES = ("customer.", "attributes.")
+CUSTOMER_PREFIX = "customer."
 NPS_GROUP = case(
     (Feedback.nps <= 6, "detractor"), (Feedback.nps <= 8, "passive"), (Feedback.nps <= 10, "promoter")
 )  # PRODUCT.md's groups; a record without an NPS answer has none
@@ -87,7 +87,7 @@ def field(name: str, dialect: str) -> Field:
     if name == "theme":
         return Field(name, THEME_MENTIONS.c.theme, joined=THEME_MENTIONS, matcher=_mentions)
     for prefix, column, needs_customer in (
-        ("customer.", Customer.attributes, True),
+        (CUSTOMER_PREFIX, Customer.attributes, True),
         ("attributes.", Feedback.attributes, False),
     ):
         key = name.removeprefix(prefix)

@@ -14,9 +14,9 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.functions import FunctionElement
 
-from voxpop.customer.models import Customer
+from voxpop.customer.models import ATTRIBUTE_INDEX_MAX, Customer, CustomerAttributeValue
 from voxpop.feedback.models import Feedback
-from voxpop.insight.fields import Field
+from voxpop.insight.fields import CUSTOMER_PREFIX, Field
 from voxpop.insight.models import Insight
 from voxpop.journey.models import JourneyEvent
 from voxpop.text.models import TextSentence, Theme
@@ -132,7 +132,9 @@ def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any
         by_name.setdefault(filter_field.name, (filter_field, []))[1].append(value)
     on_customers = []
     for filter_field, values in by_name.values():
-        if subquery and filter_field.needs_customer:
+        if subquery and filter_field.needs_customer and _indexed(filter_field, values):
+            query = query.where(unselective(_customers_with(scope.workspace_id, filter_field, values)))
+        elif subquery and filter_field.needs_customer:
             on_customers.append(_matches(filter_field, values))
         else:
             query = query.where(_matches(filter_field, values))
@@ -148,6 +150,25 @@ def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any
     if scope.preceded_by is not None:
         query = query.where(_preceded_by(scope.workspace_id, scope.preceded_by))
     return query
+
+
+def _indexed(customer_field: Field, values: list[str | None]) -> bool:
+    """Whether the customer attribute index holds every customer this filter matches: it leaves out only
+    over-long keys and values, which no filter naming a short one can match."""
+    key = customer_field.name.removeprefix(CUSTOMER_PREFIX)
+    texts = [key, *(value for value in values if value is not None)]
+    return all(len(text) <= ATTRIBUTE_INDEX_MAX for text in texts)
+
+
+def _customers_with(workspace_id: uuid.UUID, customer_field: Field, values: list[str | None]) -> Any:
+    """`customer_id IN` the customers whose attribute has one of the values, from the attribute index."""
+    indexed = CustomerAttributeValue
+    matching = select(indexed.customer_id).where(
+        indexed.workspace_id == workspace_id,
+        indexed.key == customer_field.name.removeprefix(CUSTOMER_PREFIX),
+        indexed.value.in_(values),
+    )
+    return Feedback.customer_id.in_(matching)
 
 
 class unselective(FunctionElement[bool]):  # noqa: N801  (a SQL function, named like one)
