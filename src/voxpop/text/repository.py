@@ -56,13 +56,23 @@ def replace_analyses(
     sentences: Sequence[dict[str, Any]],
     signals: Sequence[dict[str, Any]],
 ) -> None:
-    """Store new analyses in place of the old ones of the same records (one statement per table)."""
+    """Store new analyses in place of the old ones of the same records (one statement per table). A record
+    deleted (erased) while its batch was being analysed is skipped; the ones stored are locked against
+    deletion until the commit on PostgreSQL (SQLite has one writer at a time)."""
     ids = [a["feedback_id"] for a in analyses]
     for model in (TextSignal, TextSentence, TextAnalysis):
         session.execute(delete(model).where(model.workspace_id == workspace_id, model.feedback_id.in_(ids)))
+    present = set(
+        session.scalars(
+            select(Feedback.id)
+            .where(Feedback.workspace_id == workspace_id, Feedback.id.in_(ids))
+            .with_for_update(key_share=True)
+        )
+    )
     for model, rows in ((TextAnalysis, analyses), (TextSentence, sentences), (TextSignal, signals)):
-        if rows:
-            session.execute(insert(model), [{"workspace_id": workspace_id, **row} for row in rows])
+        kept = [{"workspace_id": workspace_id, **row} for row in rows if row["feedback_id"] in present]
+        if kept:
+            session.execute(insert(model), kept)
 
 
 def sentences_of(
