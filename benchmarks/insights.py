@@ -32,6 +32,8 @@ from urllib.parse import urlencode
 
 import duckdb
 import psycopg
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from voxpop.customer import repository as customer_repository
@@ -51,7 +53,7 @@ from insights_data import (
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LOAD = Path(__file__).resolve().parent / "insights_load.py"
-PG_DATABASE = "bench_insights_x"
+PG_DATABASE = "bench_insights_{size}"
 SINCE, UNTIL = "2025-01-01", "2025-12-31"
 
 
@@ -168,11 +170,27 @@ def env_for(url: str) -> dict[str, str]:
 # --- loading -------------------------------------------------------------------------------------------------
 
 
-def load_postgres(admin_url: str, customers: Path, feedback: Path) -> tuple[str, dict[str, float]]:
+def postgres_url(admin_url: str, size: int) -> str:
+    return admin_url.rsplit("/", 1)[0] + "/" + PG_DATABASE.format(size=size)
+
+
+def reusable(url: str, size: int) -> bool:
+    """A database kept by an earlier run (`--keep`) that holds the `size` records: brought to the current
+    schema (migrations build what they add from the rows there) and measured as it is, not loaded again."""
+    try:
+        voxpop(env_for(url), "db", "upgrade")
+        with Session(engine_for(url)) as session:
+            count = session.scalar(text("SELECT count(*) FROM feedback"))
+    except (RuntimeError, OSError, SQLAlchemyError):
+        return False
+    return count == size
+
+
+def load_postgres(admin_url: str, size: int, customers: Path, feedback: Path) -> tuple[str, dict[str, float]]:
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        admin.execute(f"CREATE DATABASE {PG_DATABASE}")
-    url = admin_url.rsplit("/", 1)[0] + f"/{PG_DATABASE}"
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE.format(size=size)}")
+        admin.execute(f"CREATE DATABASE {PG_DATABASE.format(size=size)}")
+    url = postgres_url(admin_url, size)
     voxpop(env_for(url), "db", "upgrade")
     timings: dict[str, float] = {}
     with psycopg.connect(url) as conn:
@@ -199,6 +217,10 @@ def load_postgres(admin_url: str, customers: Path, feedback: Path) -> tuple[str,
             conn.execute(f"VACUUM (ANALYZE) {table}")
     timings["vacuum_analyze_seconds"] = time.perf_counter() - start
     return url, timings
+
+
+def sqlite_url(data_dir: Path, size: int) -> str:
+    return f"sqlite:///{data_dir / f'bench-{size}.db'}"
 
 
 def load_sqlite(path: Path, customers: Path, feedback: Path) -> tuple[str, dict[str, float]]:
@@ -491,6 +513,11 @@ def main() -> None:
         "(repeatable; each option is measured alone and its indexes dropped again)",
     )
     parser.add_argument("--keep", action="store_true", help="keep the benchmark databases and data files")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the databases a `--keep` run left, if they hold the rows",
+    )
     parser.add_argument("--json-out", default="")
     args = parser.parse_args()
     data_dir = Path(args.data_dir)
@@ -512,8 +539,13 @@ def main() -> None:
             if store == "sqlite" and size > args.sqlite_max:
                 continue
             start = time.perf_counter()
-            if store == "postgresql":
-                url, timings = load_postgres(args.pg_admin_url, customers, feedback)
+            kept = (
+                postgres_url(args.pg_admin_url, size) if store == "postgresql" else sqlite_url(data_dir, size)
+            )
+            if args.reuse and reusable(kept, size):
+                url, timings = kept, {"reused": True}
+            elif store == "postgresql":
+                url, timings = load_postgres(args.pg_admin_url, size, customers, feedback)
             else:
                 url, timings = load_sqlite(data_dir / f"bench-{size}.db", customers, feedback)
             log(f"{size} {store}: loaded in {time.perf_counter() - start:.1f}s {timings}")
@@ -533,7 +565,8 @@ def main() -> None:
             Path(args.json_out).write_text(json.dumps(report, indent=2, default=str))
     if "postgresql" in stores and not args.keep:
         with psycopg.connect(args.pg_admin_url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            for size in args.sizes.split(","):
+                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE.format(size=int(size))}")
     if not args.keep:
         shutil.rmtree(data_dir, ignore_errors=True)
     report["finished_utc"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
