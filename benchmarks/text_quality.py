@@ -3,12 +3,15 @@
 (The themes section lives in text_themes.py: our discovery beside BERTopic, NMI and ARI.)
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/text_quality.py [--section sentiment|signals|all] [--data DIR]
+        [--labels dev|test|both]
 
 - sentiment: all airline tweets (Twitter US Airline Sentiment, 3 classes), our pipeline beside VADER on the same
   texts in the same run: macro-F1, accuracy, confusion matrices, timing. No airline tweet is in our training
   data (see src/voxpop/text/sentiment_model/README.md). Needs `vadersentiment` (the `bench` extra).
-- signals: precision and recall of `voxpop.text.signals.detect` for churn intent and suggestions on the 200
-  hand-labelled records of benchmarks/data/signals_labels.csv (sampling and labelling: benchmarks/data/README.md).
+- signals: precision and recall of `voxpop.text.signals.detect` for churn intent and suggestions on 200
+  hand-labelled records each of the development set (benchmarks/data/signals_labels.csv, whose misses guided
+  the rules) and of the held-out test set (signals_labels_test.csv), one table per set (`--labels` picks one);
+  sampling and labelling: benchmarks/data/README.md.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +34,10 @@ from text_themes import section_themes
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
-LABELS_FILE = ROOT / "benchmarks" / "data" / "signals_labels.csv"
+LABEL_FILES = {
+    "dev": ROOT / "benchmarks" / "data" / "signals_labels.csv",
+    "test": ROOT / "benchmarks" / "data" / "signals_labels_test.csv",
+}
 CLASSES = ("negative", "neutral", "positive")
 VADER_THRESHOLD = 0.05  # the VADER authors' thresholds on the compound score
 
@@ -155,36 +162,25 @@ def _texts_by_id(data: Path, source: str) -> dict[str, str]:
         return texts
 
 
-def section_signals(data: Path) -> None:
-    """Precision and recall of churn-intent and suggestion detection on the 200 hand-labelled records."""
-    try:
-        signals: Any = importlib.import_module("voxpop.text.signals")
-        detect = signals.detect
-    except (ImportError, AttributeError):
-        print("## signals — voxpop.text.signals.detect is not there yet; nothing measured")
-        return
-    with LABELS_FILE.open(encoding="utf-8", newline="") as handle:
-        labelled = list(csv.DictReader(handle))
-    sources = {row["source"] for row in labelled}
-    by_id = {source: _texts_by_id(data, source) for source in sources}
-    texts = [by_id[row["source"]][row["row_id"]] for row in labelled]
-    print(f"## signals — {len(labelled)} hand-labelled records ({LABELS_FILE.relative_to(ROOT)})")
-    started = time.perf_counter()
-    found: list[set[str]]
+def _detected(texts: Sequence[str]) -> tuple[list[set[str]], str]:
+    """The signal kinds found in each text, and how they were found."""
     try:
         pipeline: Any = importlib.import_module("voxpop.text.pipeline")
         docs = pipeline.analyse_texts(texts, names=("clean", "language", "redact", "sentences", "signals"))
-        found = [{hit.kind for hit in doc.signals} for doc in docs]
         how = "voxpop.text.pipeline.analyse_texts (clean, language, redact, sentences, signals)"
+        return [{hit.kind for hit in doc.signals} for doc in docs], how
     except (ImportError, AttributeError):
         from voxpop.text.cleaning import clean
         from voxpop.text.sentences import split
+        from voxpop.text.signals import detect
 
         found = [
             {hit.kind for hit in detect([span.text for span in split(clean(text, 5000))])} for text in texts
         ]
-        how = "voxpop.text.signals.detect on the cleaned text's sentences (no pipeline yet)"
-    print(f"  detector: {how}; {time.perf_counter() - started:.2f} s")
+        return found, "voxpop.text.signals.detect on the cleaned text's sentences (no pipeline yet)"
+
+
+def _print_signal_scores(labelled: Sequence[dict[str, str]], found: Sequence[set[str]]) -> None:
     for kind in ("churn_intent", "suggestion"):
         for stratum in ("random", "keyword", "all"):
             rows = [i for i, row in enumerate(labelled) if stratum in ("all", row["stratum"])]
@@ -205,6 +201,24 @@ def section_signals(data: Path) -> None:
         print(f"  {kind} errors (source, row id, FP/FN): {wrong}")
 
 
+def section_signals(data: Path, sets: Sequence[str] = tuple(LABEL_FILES)) -> None:
+    """Precision and recall of churn-intent and suggestion detection, one table per hand-labelled set."""
+    if not hasattr(importlib.import_module("voxpop.text.signals"), "detect"):
+        print("## signals — voxpop.text.signals.detect is not there yet; nothing measured")
+        return
+    for name in sets:
+        with LABEL_FILES[name].open(encoding="utf-8", newline="") as handle:
+            labelled = list(csv.DictReader(handle))
+        by_id = {source: _texts_by_id(data, source) for source in {row["source"] for row in labelled}}
+        texts = [by_id[row["source"]][row["row_id"]] for row in labelled]
+        where = LABEL_FILES[name].relative_to(ROOT)
+        print(f"## signals, {name} set — {len(labelled)} hand-labelled records ({where})")
+        started = time.perf_counter()
+        found, how = _detected(texts)
+        print(f"  detector: {how}; {time.perf_counter() - started:.2f} s")
+        _print_signal_scores(labelled, found)
+
+
 SECTIONS: dict[str, Callable[[Path], None]] = {
     "sentiment": section_sentiment,
     "signals": section_signals,
@@ -216,6 +230,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Text analytics quality benchmark (issue 5)")
     parser.add_argument("--section", choices=[*SECTIONS, "all"], default="all")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared data folder")
+    parser.add_argument(
+        "--labels", choices=[*LABEL_FILES, "both"], default="both", help="signals: which hand-labelled set(s)"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -226,7 +243,9 @@ def main() -> None:
         f"# text quality — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
         f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, numpy {np.__version__}"
     )
-    for name, section in SECTIONS.items():
+    sets = tuple(LABEL_FILES) if args.labels == "both" else (args.labels,)
+    sections = {**SECTIONS, "signals": partial(section_signals, sets=sets)}
+    for name, section in sections.items():
         if args.section in (name, "all"):
             section(args.data)
 

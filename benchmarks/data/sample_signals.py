@@ -1,12 +1,14 @@
-"""Draw the 200 records hand-labelled for the signals benchmark (see README.md beside this file).
+"""Draw the records hand-labelled for the signals benchmark (see README.md beside this file).
 
-    .venv/bin/python benchmarks/data/sample_signals.py [--data ../shared/data] > /tmp/signals_sample.tsv
+    .venv/bin/python benchmarks/data/sample_signals.py [--set dev|test] [--data ../shared/data] > /tmp/signals.tsv
 
 Writes source, row id, stratum and text (to stdout, for the labeller only: texts are never committed).
-Two strata, 100 records each, half from each source, drawn with `random.Random(SEED)`:
+Two strata, 100 records each, half from each source, drawn with `random.Random(seed)`:
 - "random": uniform among all candidate records;
 - "keyword": uniform among candidate records matching `BROAD`, a wide filter for words around leaving or
   proposing something, written before any detector output was seen, so that the rare positives are present.
+Sets: "dev" (seed 5200, signals_labels.csv) and "test" (seed 5201, signals_labels_test.csv), a held-out draw
+from which every record of the dev set is excluded.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import re
 import sys
 from pathlib import Path
 
-SEED = 5200
-DEFAULT_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data"
+DEV_LABELS = HERE / "signals_labels.csv"
+SEEDS = {"dev": 5200, "test": 5201}
 SOURCES = {
     "customer_support_twitter/twcs_first5000.csv": "tweet_id",
     "twitter_airline_sentiment/Tweets.csv": "tweet_id",
@@ -35,26 +39,36 @@ BROAD = re.compile(
 )
 
 
-def candidates(data: Path, source: str, id_column: str) -> list[tuple[str, str]]:
-    """(row id, text) of the records: inbound customer tweets only for the support data, one per id."""
+def candidates(data: Path, source: str, id_column: str, excluded: set[str]) -> list[tuple[str, str]]:
+    """(row id, text) of the records not in `excluded`: inbound customer tweets only for the support data,
+    one per id."""
     seen: dict[str, str] = {}
     with (data / source).open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             if "inbound" in row and row["inbound"] != "True":
                 continue
-            seen.setdefault(row[id_column], row["text"])
+            if row[id_column] not in excluded:
+                seen.setdefault(row[id_column], row["text"])
     return sorted(seen.items(), key=lambda item: int(item[0]))
+
+
+def dev_rows(source: str) -> set[str]:
+    """Row ids of `source` already in the dev set (signals_labels.csv)."""
+    with DEV_LABELS.open(encoding="utf-8", newline="") as handle:
+        return {row["row_id"] for row in csv.DictReader(handle) if row["source"] == source}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
+    parser.add_argument("--set", choices=sorted(SEEDS), default="dev", dest="which")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
-    rng = random.Random(SEED)
+    rng = random.Random(SEEDS[args.which])
     out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     out.writerow(["source", "row_id", "stratum", "text"])
     for source, id_column in SOURCES.items():
-        rows = candidates(args.data, source, id_column)
+        excluded = dev_rows(source) if args.which == "test" else set()
+        rows = candidates(args.data, source, id_column, excluded)
         drawn = rng.sample(rows, 50)
         taken = {row_id for row_id, _ in drawn}
         matching = [row for row in rows if BROAD.search(row[1]) and row[0] not in taken]

@@ -109,7 +109,7 @@ def _sentiment(docs: list[Doc], options: Options) -> list[Doc]:
     return docs
 
 
-@_stage("signals", "1", ("sentences", "supported"), ("signals",))
+@_stage("signals", "2", ("sentences", "supported"), ("signals",))
 def _signals(docs: list[Doc], options: Options) -> list[Doc]:
     for doc in docs:
         if doc.supported:

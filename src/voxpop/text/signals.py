@@ -26,25 +26,64 @@ def _rx(*alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
 
 
+# Pieces shared by the churn and suggestion rules (matched on lower- or upper-case alike, except where noted).
+_NAMED = (
+    r"(?:you\b|@\w+|(?!I\b)(?-i:[a-z]?[A-Z])\w*)"  # the company: "you", a handle or a name ("United", "eBay")
+)
+_ACCOUNT = r"(?:my|our|the) (?:\w+ ){0,2}(?:account|subscription|membership|contract|plan|service)s?\b"
+_INTEND = (
+    r"(?:i'm|i am|we're|we are|i'll be|we'll be|will be|going to be|gonna be|(?:thinking|thought) (?:of|about)"
+    r"|considering|time to|ready to|about to|(?:i|we)(?:'ll| will| want to| wanna| have to|'m going to| am going to"
+    r"|'re going to| are going to|'m gonna| might| may| plan to))"
+    r"(?: (?:so|really|officially|seriously|definitely|totally|just|now|finally))?"
+)
+_LEAVE = (
+    r"(?:be )?(?:done with|cancel+(?:ing)?\b(?! (?:my|the|this|that|our|an?|it|one|\d)\b)|leav(?:e|ing) (?:"
+    + _NAMED
+    + r"|for good|for (?:another|a competitor))"
+    r"|switch(?:ing)? (?:(?:away )?from " + _NAMED + r"|providers|carriers|airlines|banks|networks)"
+    r"|quit(?:ting)? you|stop(?:ping)? using|tak(?:e|ing) (?:my|our) (?:business|money)|go(?:ing)? elsewhere"
+    r"|(?:find|finding|look for|looking for) (?:another|a new|a different)"
+    r" (?:provider|bank|airline|carrier|company|supplier|network|service))"
+)
+_NEVER_AGAIN = (
+    r"(?:never|won't|will not|not going to|not gonna) (?:\w+ )?(?:fly|flying|buy|buying|shop|shopping|order|ordering"
+    r"|use|using|book|booking|choose|choosing|deal|dealing|recommend|recommending)(?: with| from| at)?"
+    r" (?:your\b|again|\w+ again|" + _NAMED + ")"
+)
+_NOT_ME = r"(?! (?:me|us|my|our)\b)"  # "add me to the flight", "allow me to": one's own case, not a change
+_CHANGE = (
+    r"(?:(?:add|offer|allow|upgrade)\b"
+    + _NOT_ME
+    + r"|consider|bring back|include|require|introduce|implement"
+    r"|hire|hide|lock|let (?:people|customers|users|passengers|members|everyone|families|travel+ers)\b"
+    r"|make(?! (?:sure|it right|this|that|me|us)\b)|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
+)
+_ADVERB = r"(?: really| seriously| just| definitely| at least| also)?"
+_PROPOSAL = (  # "Spotify should add…", "you need to hire…", "the procedure should be to…"; not "I/we should…"
+    r"(?<!')(?!(?:i|we|he|she|but|and|or|so|just|still|then|who|me)\b)\w+"
+    + _ADVERB
+    + r" (?:should|ought to|could|need to|needs to)"
+    + _ADVERB
+    + r" (?:"
+    + _CHANGE
+    + r"|be (?:able|allowed|locked|free|automatic|standard|default|optional|required|to)\b)"
+)
+
 _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
     (
         "churn_intent",
         "leaving",
         _rx(
-            r"(?:i'?m|i am|we'?re|we are|will be|i'?ll be|going to be|gonna be)"
-            r" (?:cancel+ing|leaving|closing|switching|done with)",
-            r"(?:i|we)(?:'ll| will| want to| wanna| have to| am going to| are going to|'m going to|'re going to)"
-            r" (?:cancel|leave|close|switch|quit|stop using|take my business|find another)",
-            r"(?:i|we) (?:just )?(?:cancel+ed|closed|terminated|quit|left) (?:my|our|the)"
-            r" (?:account|subscription|membership|contract|plan|service)",
-            r"cancel(?:ing|ling)? my (?:account|subscription|membership|contract|plan|order|service)",
-            r"switch(?:ing|ed)? (?:over )?to (?!a\b|the\b|another seat)\w+",
-            r"(?:never|won'?t|will not|not going to) (?:\w+ )?(?:fly|buy|shop|order|use|book)(?:ing)?"
-            r"(?: with| from)? (?:you|again|\w+ again)",
-            r"last time (?:i|we)(?:'ll| will)? (?:fly|buy|shop|order|use|book)",
-            r"take (?:my|our) business elsewhere",
+            r"(?:cancel+(?:ed|ing)?|clos(?:e|ed|ing)|terminat(?:e|ed|ing)) " + _ACCOUNT,
+            _INTEND + " " + _LEAVE,
+            r"switch(?:ing|ed)? (?:over )?to " + _NAMED,
+            r"(?<=#)switch\w*",
+            _NEVER_AGAIN,
+            r"never again\b",
+            r"last time (?:i|we)(?:'ll| will)? (?:ever )?(?:fly|buy|shop|order|use|book)",
+            r"tak(?:e|ing) (?:my|our) business elsewhere",
             r"lost (?:a|me as a) customer",
-            r"looking for (?:another|a new|a different) (?:provider|bank|airline|carrier|company|supplier)",
         ),
     ),
     (
@@ -106,14 +145,28 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
         "suggestion",
         "idea",
         _rx(
-            r"(?:it )?would be (?:great|nice|good|helpful|awesome|better|lovely|useful) (?:if|to)",
-            r"(?:you|they) should (?:add|have|offer|make|let|allow|consider|bring|provide|include|put)",
-            r"(?:please|pls|plz) (?:add|bring back|consider|offer|make|allow|let)",
+            r"(?:it )?(?:would|'d) be (?:great|nice|good|helpful|awesome|better|lovely|useful)"
+            r" (?:if|to(?! (?:know|get|hear|speak|talk|have someone)))",
+            _PROPOSAL,
+            r"needs? (?:an?|more|some) (?:\w+ ){0,2}(?:feature|option|setting|system|way|button|process|policy)s?\b",
+            r"(?:please|pls|plz) (?:"
+            + _CHANGE
+            + r"|give (?:us|people|customers|users) (?:the |an? )?option)",
+            r"(?<!how )(?:can|could) you (?:please )?(?:" + _CHANGE + r")",
+            r"^(?:add|upgrade|bring back|hire|introduce|implement)(?= (?!me\b|us\b|up\b)[^.?!]*!)",
+            r"bring back(?! (?:my|our)\b)",
             r"i(?:'d| would) (?:love|like) (?:to see|it if|an? option)",
-            r"wish (?:you|there was|there were|it had|they had|i could)",
-            r"(?:suggest|suggestion|recommend that you|feature request|idea:)",
-            r"why (?:not|don'?t you) (?:add|offer|have|make|let)",
-            r"could you (?:please )?(?:add|offer|make|consider)",
+            r"as an? (?:\w+ )?(?:user|customer|member|subscriber|passenger|flyer),? i (?:would like|want|need)",
+            r"wish (?:there (?:was|were|is)|" + _NAMED + r"(?: guys| all)?"
+            r" (?:would(?! have|'ve)|wouldn't|could|had|offered|let|allowed|made|sold|did|didn't|still))",
+            r"hope (?:it|this|that|you|they)(?:'ll| will| can| could| would)? (?:\w+ ){0,3}(?:as )?an?"
+            r" (?:option|feature|setting)",
+            r"(?:i|we) (?:would )?suggest|(?:a|one) suggestion|suggestion:|recommend that you|feature request|idea:",
+            r"why (?:not|don't you|doesn't \w+|isn't it|is it not|can't you|won't you) (?:just )?"
+            r"(?:" + _CHANGE + r"|have|automatic(?:ally)?|free|an option)",
+            r"surprised (?:that )?(?:you|they)(?: all| guys)? (?:don't|do not|haven't|can't|won't)",
+            r"maybe if (?:you|they)",
+            r"fix (?:the|your) (?:\w+ ){0,4}(?:process|policy|procedure)",
         ),
     ),
     (
@@ -166,20 +219,22 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
 )
 _NEGATION = re.compile(r"\b(?:not|never|no|n't|nothing|without)\W+(?:\w+\W+){0,2}$", re.IGNORECASE)
 _NEGATABLE = {"churn_intent", "emotion"}
+_SELF_NEGATED = re.compile(r"\b(?:never|not|won't)\b", re.IGNORECASE)  # "never again" is not a negated churn
 
 
 def detect(sentences: Sequence[str]) -> list[SignalHit]:
     """Every signal in `sentences`, at most one per (kind, detail) per sentence, in sentence order."""
     hits: list[SignalHit] = []
     for index, sentence in enumerate(sentences):
+        plain = sentence.replace("\u2019", "'")  # same length: the phrase is cut from `sentence`
         for kind, detail, pattern in _RULES:
-            match = next((m for m in pattern.finditer(sentence) if not _negated(kind, sentence, m)), None)
+            match = next((m for m in pattern.finditer(plain) if not _negated(kind, plain, m)), None)
             if match:
-                hits.append(SignalHit(kind, detail, index, match.group(0)))
+                hits.append(SignalHit(kind, detail, index, sentence[match.start() : match.end()]))
     return hits
 
 
 def _negated(kind: str, sentence: str, match: re.Match[str]) -> bool:
-    if kind not in _NEGATABLE or (kind == "churn_intent" and "never" in match.group(0).lower()):
+    if kind not in _NEGATABLE or (kind == "churn_intent" and _SELF_NEGATED.search(match.group(0))):
         return False
     return bool(_NEGATION.search(sentence[: match.start()]))
