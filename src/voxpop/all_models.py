@@ -27,6 +27,7 @@ from voxpop.report.models import ReportSubscription, WeeklyReportSent
 from voxpop.rule.models import RecordTag, Rule, RuleEvaluation, RuleMatch
 from voxpop.survey.models import (
     Survey,
+    SurveyContactRules,
     SurveyInvitation,
     SurveyResponse,
     SurveySuppression,
@@ -68,6 +69,7 @@ __all__ = [
     "SavedView",
     "SlaPolicy",
     "Survey",
+    "SurveyContactRules",
     "SurveyInvitation",
     "SurveyResponse",
     "SurveySuppression",

@@ -197,3 +197,52 @@ def test_every_invitation_a_rule_stops_through_the_api_is_recorded_even_on_the_s
     for _ in range(2):
         assert invite(http, tenant, survey["id"], refused)[0]["suppressed_by"] == "no_consent"
     assert [rule for _, rule, _ in suppressions(session)] == ["no_consent"] * 2
+
+
+def set_rules(http: httpx.Client, tenant: Tenant, **rules: int) -> dict[str, object]:
+    body = {"max_invitations": 3, "period_days": 30, "quiet_days_after_answer": 14, **rules}
+    reply = http.put("/api/v1/surveys/contact-rules", json=body, headers=tenant.headers())
+    assert reply.status_code == 200, reply.text
+    return dict(reply.json())
+
+
+def test_a_workspaces_own_frequency_limit_stops_its_invitations_and_no_other_workspaces(
+    http: httpx.Client, session: Session
+) -> None:
+    strict, lenient = make_tenant(session), make_tenant(session)
+    set_rules(http, strict, max_invitations=1, period_days=30)
+    set_clock(lambda: NOW)
+    outcomes = {
+        tenant.name: [
+            invite(http, tenant, create_survey(http, tenant)["id"], {"email": "kim@example.com"})[0]
+            for _ in range(2)
+        ]
+        for tenant in (strict, lenient)
+    }
+    assert [o["suppressed_by"] for o in outcomes[strict.name]] == [None, "frequency"]
+    assert outcomes[strict.name][1]["reason"] == "invited 1 times in the last 30 days (the limit is 1)"
+    assert [o["suppressed_by"] for o in outcomes[lenient.name]] == [None, None]
+    assert [(kind, rule) for kind, rule, _ in suppressions(session)] == [("invitation", "frequency")]
+
+
+def answered_a_survey(http: httpx.Client, tenant: Tenant, email: str) -> None:
+    (link,) = invite(http, tenant, create_survey(http, tenant)["id"], {"email": email})
+    respondent = Respondent(http)
+    respondent.open(link["path"])
+    respondent.answer({"nps": 9})
+    respondent.answer({"liked": "All good"})
+
+
+def test_a_quiet_period_of_0_days_lets_an_invitation_through_right_after_an_answer_and_14_stop_it(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    set_clock(lambda: NOW)
+    answered_a_survey(http, tenant, "lee@example.com")
+    set_rules(http, tenant, quiet_days_after_answer=0)
+    (let_through,) = invite(http, tenant, create_survey(http, tenant)["id"], {"email": "lee@example.com"})
+    assert let_through["suppressed_by"] is None and let_through["token"]
+    set_rules(http, tenant, quiet_days_after_answer=14)
+    (stopped,) = invite(http, tenant, create_survey(http, tenant)["id"], {"email": "lee@example.com"})
+    assert stopped["suppressed_by"] == "quiet_period"
+    assert stopped["reason"] == "answered a survey on 2026-03-02; no invitation for 14 days after an answer"

@@ -2,8 +2,9 @@
 about a survey (an invitation, showing a known link in an app, a reminder): the customer unsubscribed, has
 `contact_consent: false` among their attributes, or is in a segment the survey excludes. Frequency limits
 stop new invitations: none past K invitations in a period, none in a quiet period after an answer (the quiet
-period also holds back reminders). Whatever a rule stops is recorded with the rule and why (an in-app ask,
-made on every page view, once a day)."""
+period also holds back reminders). The limits are the workspace's own once an admin sets them, else the
+`VOXPOP_SURVEY_*` defaults. Whatever a rule stops is recorded with the rule and why (an in-app ask, made on
+every page view, once a day)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,20 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.orm import Session
 
+from voxpop.audit import service as audit
+from voxpop.auth.service import Principal
 from voxpop.customer import service as customer_service
 from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
 from voxpop.survey import repository
 from voxpop.survey.definition import Segment
-from voxpop.survey.models import Survey, SurveySuppression, SurveyUnsubscribedAddress
+from voxpop.survey.models import (
+    Survey,
+    SurveyContactRules,
+    SurveySuppression,
+    SurveyUnsubscribedAddress,
+)
+from voxpop.survey.schemas import ContactRulesIn, ContactRulesOut, MaxInvitations, PeriodDays, QuietDays
 
 Stop = tuple[str, str]
 """(rule, why): the rule that stopped a contact, and the reason in words."""
@@ -34,16 +43,19 @@ EXCLUSIONS = frozenset({"unsubscribed", "no_consent", "segment"})
 """Rules that stop any contact about a survey, even showing a link the customer already has."""
 REFUSALS = frozenset({"false", "no", "n", "0", "off"})
 ADDRESS_HASH_PURPOSE = b"voxpop.survey.unsubscribed-address"
+LIMITS = set(ContactRulesIn.model_fields)
+"""The numbers a workspace's admins set (the `VOXPOP_SURVEY_*` settings hold their defaults)."""
 
 
 class ContactRules(BaseSettings):
-    """`VOXPOP_SURVEY_*`: how often a customer may be asked."""
+    """`VOXPOP_SURVEY_*`: how often a customer may be asked in a workspace whose admins set no rules of
+    their own (`rules_of`), and where links in emails sent by jobs point."""
 
     model_config = SettingsConfigDict(env_prefix="VOXPOP_SURVEY_", extra="ignore")
 
-    max_invitations: int = Field(3, ge=1, description="invitations per customer per period, all surveys")
-    period_days: int = Field(30, ge=1)
-    quiet_days_after_answer: int = Field(14, ge=0)
+    max_invitations: MaxInvitations = 3
+    period_days: PeriodDays = 30
+    quiet_days_after_answer: QuietDays = 14
     public_url: str = Field(
         "", description="where links in emails sent by jobs point; default http://HOST:PORT"
     )
@@ -57,7 +69,41 @@ def public_url() -> str:
 
 @lru_cache(maxsize=1)
 def rules() -> ContactRules:
+    """The process's settings: the default contact rules, and the public address."""
     return ContactRules()
+
+
+def rules_of(session: Session, workspace_id: uuid.UUID) -> ContactRulesOut:
+    """The workspace's contact rules: its own once an admin set them, else the `VOXPOP_SURVEY_*` defaults."""
+    return _rules_of_row(repository.contact_rules(session, workspace_id))
+
+
+def _rules_of_row(row: SurveyContactRules | None) -> ContactRulesOut:
+    if row is None:
+        return ContactRulesOut.model_validate(rules().model_dump(include=LIMITS))
+    return ContactRulesOut.model_validate(row)
+
+
+def set_rules(session: Session, caller: Principal, data: ContactRulesIn) -> ContactRulesOut:
+    """Replaces the caller's workspace's contact rules; they hold for every contact from now on (invitations
+    already made still count). Audited with the values before and after."""
+    row = repository.contact_rules_to_change(session, caller.workspace_id)
+    before = _rules_of_row(row)
+    row = row or SurveyContactRules(workspace_id=caller.workspace_id)
+    for name, value in data.model_dump().items():
+        setattr(row, name, value)
+    row.updated_at = clock.now()
+    repository.add(session, row)  # inserts a new row, or flushes the change of the one read
+    audit.record(
+        session,
+        caller.workspace_id,
+        caller,
+        "survey_contact_rules.set",
+        "workspace",
+        caller.workspace_id,
+        {"before": before.model_dump(include=LIMITS), "after": data.model_dump()},
+    )
+    return _rules_of_row(row)
 
 
 def stopped(
@@ -69,10 +115,12 @@ def stopped(
     count_frequency: bool = True,
 ) -> dict[uuid.UUID, Stop]:
     """(rule, why) for each customer who may not be contacted now: the exclusions, the quiet period, and
-    (for a new invitation, not a reminder of one) the frequency limit. The strongest rule is named."""
-    found = _in_quiet_period(session, workspace_id, customer_ids, now)
+    (for a new invitation, not a reminder of one) the frequency limit, by the workspace's rules. The strongest
+    rule is named."""
+    limits = rules_of(session, workspace_id)
+    found = _in_quiet_period(session, workspace_id, customer_ids, now, limits.quiet_days_after_answer)
     if count_frequency:
-        found.update(_over_frequency(session, workspace_id, customer_ids, now))
+        found.update(_over_frequency(session, workspace_id, customer_ids, now, limits))
     found.update(excluded(session, workspace_id, customer_ids, exclude))
     return found
 
@@ -174,9 +222,8 @@ def _refused(value: Any) -> bool:
 
 
 def _in_quiet_period(
-    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime, days: int
 ) -> dict[uuid.UUID, Stop]:
-    days = rules().quiet_days_after_answer
     quiet_since = now - timedelta(days=days)
     return {
         customer_id: (
@@ -189,9 +236,12 @@ def _in_quiet_period(
 
 
 def _over_frequency(
-    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID], now: datetime
+    session: Session,
+    workspace_id: uuid.UUID,
+    customer_ids: Sequence[uuid.UUID],
+    now: datetime,
+    limits: ContactRulesIn,
 ) -> dict[uuid.UUID, Stop]:
-    limits = rules()
     since = now - timedelta(days=limits.period_days)
     counts = repository.invitation_counts(session, workspace_id, customer_ids, since)
     return {

@@ -1,4 +1,5 @@
-"""Survey tables: a survey, its immutable versions, personal invitations, and responses."""
+"""Survey tables: a survey, its immutable versions, personal invitations, and responses; and each
+workspace's contact rules."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from voxpop.kit import clock
@@ -86,6 +87,33 @@ class SurveyUnsubscribedAddress(IdMixin, Base):
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     address_hash: Mapped[str] = mapped_column(String(64), doc="HMAC-SHA256, hex")
     unsubscribed_at: Mapped[datetime]
+
+
+MOST_INVITATIONS = 100
+LONGEST_DAYS = 365
+"""Bounds of a workspace's contact rules, held by the table and checked by the API and the settings."""
+
+
+class SurveyContactRules(Base):
+    """A workspace's limits on how often a customer is asked, across all its surveys; a workspace without a
+    row uses the `VOXPOP_SURVEY_*` defaults (`survey.contact.ContactRules`)."""
+
+    __tablename__ = "survey_contact_rules"
+    __table_args__ = (
+        CheckConstraint(f"max_invitations BETWEEN 1 AND {MOST_INVITATIONS}", name="max_invitations"),
+        CheckConstraint(f"period_days BETWEEN 1 AND {LONGEST_DAYS}", name="period_days"),
+        CheckConstraint(
+            f"quiet_days_after_answer BETWEEN 0 AND {LONGEST_DAYS}", name="quiet_days_after_answer"
+        ),
+    )
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    max_invitations: Mapped[int] = mapped_column(Integer)
+    period_days: Mapped[int] = mapped_column(Integer)
+    quiet_days_after_answer: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class SurveyResponse(IdMixin, Base):

@@ -1,5 +1,6 @@
 """Surveys: server-rendered pages. The builder (a survey's definition as JSON, checked as a whole, each save
-a new version), the survey's links, QR code and funnel; and the respondent's pages (`public`)."""
+a new version), the survey's links, QR code and funnel, the workspace's contact rules; and the respondent's
+pages (`public`)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,16 @@ from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.kit.errors import DomainError, Forbidden, Invalid, problems_from_errors
-from voxpop.survey import funnel, public, service
+from voxpop.survey import contact, funnel, public, service
 from voxpop.survey.definition import definition_of
-from voxpop.survey.schemas import SurveyChange, SurveyIn
+from voxpop.survey.models import LONGEST_DAYS, MOST_INVITATIONS
+from voxpop.survey.schemas import ContactRulesIn, SurveyChange, SurveyIn
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageContext, PageDep, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(public.router)
+CONTACT_RULES = "/surveys/contact-rules"
 
 EXAMPLE = {
     "default_language": "en",
@@ -118,6 +121,69 @@ def _json(text: str) -> Any:
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}"
         raise Invalid(f"the definition is not valid JSON: {error.msg} at {where}") from None
+
+
+@router.get(CONTACT_RULES)
+def contact_rules_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    """Every member sees the workspace's contact rules; admins get a form to change them."""
+    return _contact_rules(request, session, page, None, {})
+
+
+def _contact_rules(
+    request: Request,
+    session: Session,
+    page: PageContext,
+    typed: dict[str, str] | None,
+    errors: dict[str, list[str]],
+) -> HTMLResponse:
+    rules = contact.rules_of(session, page.principal.workspace_id)
+    form = typed if typed is not None else {name: str(getattr(rules, name)) for name in contact.LIMITS}
+    status = 422 if errors else 200
+    return render(
+        request,
+        "survey/contact_rules.html",
+        status,
+        page=page,
+        rules=rules,
+        form=form,
+        errors=errors,
+        most_invitations=MOST_INVITATIONS,
+        longest_days=LONGEST_DAYS,
+    )
+
+
+@router.post(CONTACT_RULES)
+def set_contact_rules(
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    max_invitations: Annotated[str, Form()] = "",
+    period_days: Annotated[str, Form()] = "",
+    quiet_days_after_answer: Annotated[str, Form()] = "",
+    csrf_token: Annotated[str, Form()] = "",
+) -> Response:
+    """Saves the three numbers (audited, as through the API); a refusal shows each problem by its field."""
+    check_csrf(request, csrf_token)
+    if not page.can(Permission.MANAGE_WORKSPACE):
+        raise Forbidden("only admins may change the contact rules")
+    typed = {
+        "max_invitations": max_invitations,
+        "period_days": period_days,
+        "quiet_days_after_answer": quiet_days_after_answer,
+    }
+    try:
+        contact.set_rules(session, page.principal, ContactRulesIn.model_validate(typed))
+    except ValidationError as error:
+        return _contact_rules(request, session, page, typed, _by_field(error))
+    session.commit()
+    return RedirectResponse(CONTACT_RULES, status_code=303)
+
+
+def _by_field(error: ValidationError) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for problem in problems_from_errors(list(error.errors())):
+        found.setdefault(problem.field or "", []).append(problem.reason)
+    return found
 
 
 @router.get("/surveys/{survey_id}")

@@ -16,6 +16,7 @@ from voxpop.customer.models import CustomerIdentity
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.survey.models import (
     Survey,
+    SurveyContactRules,
     SurveyInvitation,
     SurveyResponse,
     SurveySuppression,
@@ -23,6 +24,7 @@ from voxpop.survey.models import (
     SurveyUnsubscribedAddress,
     SurveyVersion,
 )
+from voxpop.workspace.models import Workspace
 
 Row = (
     Survey
@@ -32,6 +34,7 @@ Row = (
     | SurveyUnsubscribe
     | SurveyUnsubscribedAddress
     | SurveySuppression
+    | SurveyContactRules
 )
 
 
@@ -202,6 +205,18 @@ def unsubscribed_addresses(
         )
     )
     return {h: when for h, when in rows}  # noqa: C416 (as in `unsubscribed`)
+
+
+def contact_rules(session: Session, workspace_id: uuid.UUID) -> SurveyContactRules | None:
+    return session.get(SurveyContactRules, workspace_id)
+
+
+def contact_rules_to_change(session: Session, workspace_id: uuid.UUID) -> SurveyContactRules | None:
+    """The rules row, after locking the workspace's row until commit on PostgreSQL (FOR NO KEY UPDATE, which
+    lets other writers of the workspace go on): two first saves at once wait in line instead of one failing
+    on the primary key. SQLite has one writer at a time."""
+    session.execute(select(Workspace.id).where(Workspace.id == workspace_id).with_for_update(key_share=True))
+    return contact_rules(session, workspace_id)
 
 
 def invitation_counts(

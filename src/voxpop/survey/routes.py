@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
-from voxpop.survey import funnel, service
+from voxpop.auth.roles import Permission
+from voxpop.auth.service import Principal
+from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.schemas import (
+    ContactRulesIn,
+    ContactRulesOut,
     FunnelOut,
     InAppIn,
     InAppOut,
@@ -23,9 +28,10 @@ from voxpop.survey.schemas import (
     SurveyOut,
     VersionOut,
 )
-from voxpop.web.deps import Reader, SessionDep, Writer
+from voxpop.web.deps import Reader, SessionDep, Writer, api_permission
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["survey"])
+Admin = Annotated[Principal, Depends(api_permission(Permission.MANAGE_WORKSPACE))]
 
 
 @router.post("", status_code=201)
@@ -49,6 +55,21 @@ def survey_for_app(body: InAppIn, session: SessionDep, caller: Writer) -> InAppO
 @router.get("")
 def list_surveys(session: SessionDep, caller: Reader) -> list[SurveyOut]:
     return [service.describe(session, s) for s in service.list_of(session, caller.workspace_id)]
+
+
+@router.get("/contact-rules")
+def get_contact_rules(session: SessionDep, caller: Reader) -> ContactRulesOut:
+    """How often a customer of this workspace may be asked, across all its surveys: the workspace's own
+    rules, or the `VOXPOP_SURVEY_*` defaults while its admins set none (`updated_at` is then null)."""
+    return contact.rules_of(session, caller.workspace_id)
+
+
+@router.put("/contact-rules")
+def set_contact_rules(body: ContactRulesIn, session: SessionDep, caller: Admin) -> ContactRulesOut:
+    """Sets this workspace's contact rules (admins only; audited): they stop contacts from now on."""
+    out = contact.set_rules(session, caller, body)
+    session.commit()
+    return out
 
 
 @router.get("/{survey_id}")

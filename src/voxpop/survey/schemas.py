@@ -11,9 +11,19 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from voxpop.customer.schemas import CustomerIn
 from voxpop.kit.validation import AttributeValue, LifecycleStage, label
 from voxpop.survey.definition import Definition, EmailTemplate
+from voxpop.survey.models import LONGEST_DAYS, MOST_INVITATIONS
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{2,59}$")]
 Status = Literal["draft", "live", "closed"]
+MaxInvitations = Annotated[
+    int,
+    Field(ge=1, le=MOST_INVITATIONS, description="new invitations per customer per period, all surveys"),
+]
+PeriodDays = Annotated[int, Field(ge=1, le=LONGEST_DAYS, description="the period invitations are counted in")]
+QuietDays = Annotated[
+    int,
+    Field(ge=0, le=LONGEST_DAYS, description="days after an answer with no invitation or reminder (0: none)"),
+]
 
 
 class SurveyIn(BaseModel):
@@ -113,6 +123,24 @@ class RemindersIn(BaseModel):
 
 class RemindersOut(BaseModel):
     reminded: int
+
+
+class ContactRulesIn(BaseModel):
+    """How often a customer of the workspace may be asked, across all its surveys (all three are set)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_invitations: MaxInvitations
+    period_days: PeriodDays
+    quiet_days_after_answer: QuietDays
+
+
+class ContactRulesOut(ContactRulesIn):
+    model_config = ConfigDict(from_attributes=True)
+
+    updated_at: datetime | None = Field(
+        None, description="when an admin last set them; none while the workspace has the defaults"
+    )
 
 
 class QuestionFunnel(BaseModel):
