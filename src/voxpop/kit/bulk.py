@@ -3,25 +3,32 @@
 SQLAlchemy's per-row parameter processing costs more than SQLite's own insert; for bulk paths (imports,
 batches) we compile the statement once and convert each column's values the way its type would, a column at
 a time (map over one list is cheaper than a generator per row).
+
+Compiling costs about a millisecond, more than writing one row, so each compiled statement is kept per
+process, keyed as SQLAlchemy keys its own compiled cache: the dialect, the statement's cache key (its table,
+kind, conflict target and updated columns) and the column keys given.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
 from psycopg.types.json import Jsonb
 from sqlalchemy import JSON, Table, Uuid
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from voxpop.kit.db import UTCDateTime
 
 Convert = Callable[[Any], Any]
+PLAN_CACHE_SIZE = 256
 
 
 def _sqlite_uuid(value: uuid.UUID | None) -> str | None:
@@ -63,22 +70,70 @@ def _converter(column_type: Any, dialect: str) -> Convert | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """A statement compiled for one dialect and one set of column keys, with the driver's parameter order."""
+
+    sql: str
+    names: tuple[str, ...]
+    converters: tuple[Convert | None, ...]
+    positional: bool
+
+    def parameters(self, rows: Sequence[dict[str, Any]]) -> list[Any]:
+        """The rows as the driver takes them: tuples in parameter order, or dicts by name."""
+        columns = [_column(rows, n, c) for n, c in zip(self.names, self.converters, strict=True)]
+        values = zip(*columns, strict=True)
+        if self.positional:
+            return list(values)
+        return [dict(zip(self.names, v, strict=True)) for v in values]
+
+
+_plans: dict[Hashable, _Plan] = {}
+
+
+def _plan(dialect: Dialect, table: Table, statement: Insert, keys: tuple[str, ...]) -> _Plan:
+    """The compiled statement, from the cache when this statement was compiled for these keys before.
+
+    A statement holding bound values (none of ours) is compiled every time, as its key leaves them out."""
+    cache_key = statement._generate_cache_key()  # what SQLAlchemy's compiled cache keys on; memoized
+    if cache_key is None or cache_key.bindparams:
+        return _compile(dialect, table, statement, keys)
+    key = (dialect, table, cache_key.key, keys)
+    plan = _plans.get(key)
+    if plan is None:
+        if len(_plans) >= PLAN_CACHE_SIZE:
+            _plans.clear()
+        plan = _plans[key] = _compile(dialect, table, statement, keys)
+    return plan
+
+
+def _compile(dialect: Dialect, table: Table, statement: Insert, keys: tuple[str, ...]) -> _Plan:
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = tuple(compiled.positiontup or ()) if compiled.positional else keys
+    converters = tuple(_converter(table.c[name].type, dialect.name) for name in names)
+    return _Plan(compiled.string, names, converters, compiled.positional)
+
+
 def execute(session: Session, table: Table, statement: Insert, rows: Sequence[dict[str, Any]]) -> None:
     """Run an INSERT (or upsert) for many rows; every row must have the same keys."""
     if not rows:
         return
     connection = session.connection()
+    plan = _plan(connection.dialect, table, statement, tuple(rows[0]))
+    connection.exec_driver_sql(plan.sql, plan.parameters(rows))
+
+
+def execute_returning(session: Session, table: Table, statement: Insert, row: dict[str, Any]) -> Any:
+    """Run an INSERT (or upsert) … RETURNING one column for one row; that column's value as SQLAlchemy
+    would read it (e.g. a UUID, which SQLite holds as text)."""
+    connection = session.connection()
     dialect = connection.dialect
-    keys = list(rows[0])
-    compiled = statement.compile(dialect=dialect, column_keys=keys)
-    names = list(compiled.positiontup or []) if compiled.positional else keys
-    columns = [_column(rows, name, _converter(table.c[name].type, dialect.name)) for name in names]
-    if compiled.positional:
-        connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True)))
-    else:
-        connection.exec_driver_sql(
-            compiled.string, [dict(zip(names, v, strict=True)) for v in zip(*columns, strict=True)]
-        )
+    plan = _plan(dialect, table, statement, tuple(row))
+    (parameters,) = plan.parameters([row])
+    value = connection.exec_driver_sql(plan.sql, parameters).scalar_one()
+    (column,) = statement.exported_columns
+    read = column.type.dialect_impl(dialect).result_processor(dialect, None)
+    return value if read is None else read(value)
 
 
 def _column(rows: Sequence[dict[str, Any]], name: str, convert: Convert | None) -> list[Any]:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Table, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from voxpop.kit import bulk
 from voxpop.kit.db import is_postgres
@@ -73,9 +75,12 @@ def store(
     On SQLite, rows whose key the look-up did not find are plain INSERTs, which cost about two thirds of an
     upsert there. The look-up is authoritative on SQLite: one writer at a time, and a transaction whose
     snapshot went stale cannot write at all. PostgreSQL upserts every row, since another transaction may add
-    a key between the look-up and the write.
+    a key between the look-up and the write. A single row that gives every defaulted column (a survey answer)
+    needs no look-up: one upsert stores it either way and says which row it wrote.
     """
     rows = last_per_key(rows)
+    if len(rows) == 1 and _gives(rows[0], defaults):
+        return [_store_one(session, table, rows[0])]
     known = existing_ids(session, table, workspace_id, [(r["source"], r["external_id"]) for r in rows])
     outcomes = []
     new_rows: list[dict[str, Any]] = []
@@ -88,8 +93,8 @@ def store(
             row.update({name: value for name, value in (defaults or {}).items() if row.get(name) is None})
         outcomes.append(Stored(id=row["id"], source=key[0], external_id=key[1], created=created))
         (new_rows if created else known_rows).append(row)
-    partial = [row for row in known_rows if any(row.get(name) is None for name in defaults or ())]
-    complete = [row for row in known_rows if not any(row.get(name) is None for name in defaults or ())]
+    partial = [row for row in known_rows if not _gives(row, defaults)]
+    complete = [row for row in known_rows if _gives(row, defaults)]
     if is_postgres(session):
         upsert(session, table, new_rows + complete)
     else:
@@ -111,12 +116,41 @@ def _update_given_columns(session: Session, table: Table, rows: list[dict[str, A
         session.execute(update(table).where(table.c.id == row["id"]).values(**values))
 
 
+def _gives(row: dict[str, Any], defaults: dict[str, Any] | None) -> bool:
+    """Whether the row fills every column that has a default (so an update overwrites them all)."""
+    return all(row.get(name) is not None for name in defaults or ())
+
+
+def _store_one(session: Session, table: Table, row: dict[str, Any]) -> Stored:
+    """Create or update one row in one statement: the upsert returns the id of the row it wrote, which is the
+    new row's id unless the key existed (its id is never updated)."""
+    columns = tuple(name for name in row if name not in NEVER_UPDATED)
+    statement = _upsert_statement(table, _dialect(session), columns, returning_id=True)
+    stored_id = bulk.execute_returning(session, table, statement, row)
+    created = stored_id == row["id"]
+    row["id"] = stored_id
+    return Stored(id=stored_id, source=row["source"], external_id=row["external_id"], created=created)
+
+
 def upsert(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT … ON CONFLICT (workspace_id, source, external_id) DO UPDATE, in one executemany."""
     if not rows:
         return
-    dialect = postgresql if is_postgres(session) else sqlite
-    statement = dialect.insert(table)
-    updated = {name: statement.excluded[name] for name in rows[0] if name not in NEVER_UPDATED}
-    statement = statement.on_conflict_do_update(index_elements=list(KEY), set_=updated)
-    bulk.execute(session, table, statement, rows)
+    columns = tuple(name for name in rows[0] if name not in NEVER_UPDATED)
+    bulk.execute(session, table, _upsert_statement(table, _dialect(session), columns), rows)
+
+
+def _dialect(session: Session) -> str:
+    return "postgresql" if is_postgres(session) else "sqlite"
+
+
+@lru_cache(maxsize=64)
+def _upsert_statement(
+    table: Table, dialect: str, updated: tuple[str, ...], returning_id: bool = False
+) -> Insert:
+    """Built once per table, dialect, updated columns and RETURNING: a statement never changes (SQLAlchemy's
+    generative methods return new ones) and memoizes its cache key, by which `kit.bulk` finds it compiled."""
+    insert_row = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    set_ = {name: insert_row.excluded[name] for name in updated}
+    statement: Insert = insert_row.on_conflict_do_update(index_elements=list(KEY), set_=set_)
+    return statement.returning(table.c.id) if returning_id else statement

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Annotated, Any, Literal
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
@@ -267,15 +269,32 @@ class Definition(Strict):
         return self
 
 
-_PARSED: dict[uuid.UUID, Definition] = {}
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 CACHE_SIZE = 512
+_PARSED: dict[uuid.UUID, Definition] = {}
+
+
+def remembered(cache: dict[K, V], key: K, make: Callable[[], V]) -> V:
+    """`cache[key]`, made on first use; a full cache is emptied, so it stays small (entries are cheap to make
+    again). Only for things that never change under their key."""
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= CACHE_SIZE:
+            cache.clear()
+        found = cache[key] = make()
+    return found
 
 
 def definition_of(version_id: uuid.UUID, raw: dict[str, Any]) -> Definition:
     """A stored version's definition, read back. Versions never change, so each is parsed once per process."""
-    found = _PARSED.get(version_id)
-    if found is None:
-        if len(_PARSED) >= CACHE_SIZE:
-            _PARSED.clear()
-        found = _PARSED[version_id] = Definition.model_validate(raw)
-    return found
+    return remembered(_PARSED, version_id, lambda: Definition.model_validate(raw))
+
+
+@dataclass(frozen=True)
+class Version:
+    """A stored survey version as the respondent's pages use it (versions never change once written)."""
+
+    id: uuid.UUID
+    number: int
+    definition: Definition

@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
-from voxpop.kit.db import is_postgres
+from voxpop.kit.db import is_postgres, session_scope
 from voxpop.survey import protection, respond, service, views
 from voxpop.survey.respond import Form, Visit
 from voxpop.web.deps import SessionDep
@@ -71,20 +72,27 @@ def resume_survey(slug: str, key: str, request: Request, session: SessionDep) ->
 
 
 @router.post("/s/{slug}/r/{key}")
-def save_page(slug: str, key: str, request: Request, session: SessionDep, form: FormDep) -> Response:
+async def save_page(slug: str, key: str, request: Request, form: FormDep) -> Response:
     """Saves one page; refused answers come back on the page, next to their question, with status 422."""
     address = request.client.host if request.client else "unknown"
     protection.check_rate(address, _first(form, "_t") or key)
     if protection.is_bot(form):
         return RedirectResponse(f"/s/{slug}/thanks", status_code=303, headers=HEADERS)
-    with _one_writer(session):
-        try:
-            visit = _save(session, slug, key, form)
-        except IntegrityError:  # the same new response or personal link saved at the same moment, elsewhere
-            session.rollback()
-            visit = _save(session, slug, key, form)  # now finds the other save's response
-    if visit.problems:
-        return _show(request, visit, status=422)
+    return await run_in_threadpool(_save_and_reply, request, slug, key, form)
+
+
+def _save_and_reply(request: Request, slug: str, key: str, form: Form) -> Response:
+    """The session, the save and the reply in one trip to a worker thread (a session dependency and a sync
+    route would take three)."""
+    with session_scope() as session:
+        with _one_writer(session):
+            try:
+                visit = _save(session, slug, key, form)
+            except IntegrityError:  # the same new response or personal link, saved at once elsewhere
+                session.rollback()
+                visit = _save(session, slug, key, form)  # now finds the other save's response
+        if visit.problems:
+            return _show(request, visit, status=422)
     return RedirectResponse(resume_path(visit), status_code=303, headers=HEADERS)
 
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from voxpop.customer.schemas import CustomerRef
 from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackIn
-from voxpop.survey.definition import Definition, Question, definition_of
-from voxpop.survey.models import Survey, SurveyResponse, SurveyVersion
+from voxpop.survey.definition import Definition, Question, Version
+from voxpop.survey.models import Survey, SurveyResponse
 
 SCORE_COLUMNS = {"nps": "nps", "csat": "csat", "ces": "ces"}
 STAR_SCALE = (1, 5)
@@ -21,7 +21,7 @@ FEEDBACK_CHANNELS = {"email": "email", "sms": "sms", "app": "app"}
 def store(
     session: Session,
     survey: Survey,
-    version: SurveyVersion,
+    version: Version,
     response: SurveyResponse,
     customer: dict[str, str] | None,
 ) -> None:
@@ -34,9 +34,9 @@ def source_of(survey: Survey) -> str:
 
 
 def as_feedback(
-    survey: Survey, version: SurveyVersion, response: SurveyResponse, customer: dict[str, str] | None
+    survey: Survey, version: Version, response: SurveyResponse, customer: dict[str, str] | None
 ) -> FeedbackIn:
-    definition = definition_of(version.id, version.definition)
+    definition = version.definition
     answers = response.answers
     scores = _scores(definition, answers)
     text_question = _text_question(definition, answers)

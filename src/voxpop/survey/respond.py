@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -19,13 +20,15 @@ from voxpop.customer import service as customer_service
 from voxpop.kit import clock
 from voxpop.kit.errors import Invalid, NotFound, Problem
 from voxpop.survey import emails, logic, records, repository
-from voxpop.survey.definition import Definition, definition_of
+from voxpop.survey.definition import Definition, Version, definition_of, remembered
 from voxpop.survey.models import Survey, SurveyInvitation, SurveyResponse, SurveyVersion
 
 Form = Mapping[str, list[str]]
 HIDDEN_VALUE_LIMIT = 200
 MAX_OPEN_SECONDS = 24 * 3600
 ANONYMOUS_CHANNELS = ("link", "qr", "widget")
+_BY_ID: dict[uuid.UUID, Version] = {}
+_BY_NUMBER: dict[tuple[uuid.UUID, datetime, int], Version] = {}
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Visit:
     """One page of one response as the respondent sees it; `page` None is the thank-you page."""
 
     survey: Survey
-    version: SurveyVersion
+    version: Version
     definition: Definition
     key: str
     page: int | None
@@ -78,7 +81,7 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
         if started is not None:
             return _visit(session, survey, started)
     version = _version_numbered(session, survey, survey.current_version)
-    definition = definition_of(version.id, version.definition)
+    definition = version.definition
     customer = (
         customer_service.get(session, survey.workspace_id, invitation.customer_id) if invitation else None
     )
@@ -172,7 +175,7 @@ def _new_response(
     session: Session, survey: Survey, key: str, start: Start, invitation: SurveyInvitation | None
 ) -> SurveyResponse:
     version = _version_numbered(session, survey, start.version)
-    definition = definition_of(version.id, version.definition)
+    definition = version.definition
     opened = datetime.fromtimestamp(start.opened_at, UTC)
     now = clock.now()
     if not 0 <= (now - opened).total_seconds() <= MAX_OPEN_SECONDS:
@@ -196,9 +199,8 @@ def _new_response(
 
 
 def _visit(session: Session, survey: Survey, response: SurveyResponse, start: Start | None = None) -> Visit:
-    version = repository.version_by_id(session, response.version_id)
-    assert version is not None  # a response's version is deleted only with it
-    definition = definition_of(version.id, version.definition)
+    version = _version_of(session, response)
+    definition = version.definition
     invitation = session.get(SurveyInvitation, response.invitation_id) if response.invitation_id else None
     name = (
         customer_service.get(session, survey.workspace_id, invitation.customer_id).name
@@ -238,13 +240,35 @@ def _invitation(session: Session, survey: Survey, token: str) -> SurveyInvitatio
     return invitation
 
 
-def _version_numbered(session: Session, survey: Survey, number: int) -> SurveyVersion:
-    version = repository.version(session, survey, number)
-    if version is None:
-        raise Invalid(
-            "the form names a survey version that does not exist", [Problem("unknown version", "_v")]
-        )
-    return version
+def _version_of(session: Session, response: SurveyResponse) -> Version:
+    """The version a response was given on, read once per process: versions never change."""
+
+    def read() -> Version:
+        found = repository.version_by_id(session, response.version_id)
+        assert found is not None  # a response's version is deleted only with it
+        return _parsed(found)
+
+    return remembered(_BY_ID, response.version_id, read)
+
+
+def _version_numbered(session: Session, survey: Survey, number: int) -> Version:
+    """The survey's version by number, read once per survey change. The key holds the survey's `updated_at`
+    because a number is taken again only after the edit that took it was rolled back, and the edit that
+    takes it then gives the survey a new `updated_at`."""
+
+    def read() -> Version:
+        found = repository.version(session, survey, number)
+        if found is None:
+            raise Invalid(
+                "the form names a survey version that does not exist", [Problem("unknown version", "_v")]
+            )
+        return remembered(_BY_ID, found.id, lambda: _parsed(found))
+
+    return remembered(_BY_NUMBER, (survey.id, survey.updated_at, number), read)
+
+
+def _parsed(row: SurveyVersion) -> Version:
+    return Version(id=row.id, number=row.number, definition=definition_of(row.id, row.definition))
 
 
 def _start_from(form: Form) -> Start:
