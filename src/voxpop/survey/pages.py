@@ -1,6 +1,6 @@
 """Surveys: server-rendered pages. The builder (a survey's definition as JSON, checked as a whole, each save
-a new version), the survey's links, QR code and funnel, the workspace's contact rules; and the respondent's
-pages (`public`)."""
+a new version), the survey's links, QR code and funnel, the workspace's contact rules. The respondent's pages are in `public`,
+mounted first by the app."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.kit.errors import DomainError, Forbidden, Invalid, problems_from_errors
-from voxpop.survey import contact, funnel, public, service
+from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.models import LONGEST_DAYS, MOST_INVITATIONS
 from voxpop.survey.schemas import ContactRulesIn, SurveyChange, SurveyIn
@@ -23,7 +23,6 @@ from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageContext, PageDep, check_csrf, render
 
 router = APIRouter(include_in_schema=False)
-router.include_router(public.router)
 CONTACT_RULES = "/surveys/contact-rules"
 
 EXAMPLE = {

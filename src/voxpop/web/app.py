@@ -45,6 +45,7 @@ from voxpop.rule import pages as rule_pages
 from voxpop.rule import routes as rule_routes
 from voxpop.survey import jobs as survey_jobs
 from voxpop.survey import pages as survey_pages
+from voxpop.survey import public as survey_public
 from voxpop.survey import routes as survey_routes
 from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     for module in (
+        survey_public,  # first: respondents' pages are the busiest, and routes are matched in order
         feedback_routes,
         journey_routes,
         customer_routes,
