@@ -100,15 +100,20 @@ def _needs_customer(scope: Scope, fields: list[Field]) -> bool:
 
 
 def _aggregate(session: Session, query: Select[Any], scope: Scope, fields: list[Field]) -> list[Any]:
-    """Run an aggregate over many records. PostgreSQL has no statistics on a customer attribute, guesses that
-    0.5 % of customers match and plans a nested loop that probes feedback once per customer; such queries
-    run with nested loops off, so as a hash join (about 3× faster at 1M records; docs/benchmarks.md)."""
-    hashed = session.get_bind().dialect.name == "postgresql" and _needs_customer(scope, fields)
-    if hashed:  # SET LOCAL: a failed query ends it with its transaction
-        session.execute(text("SET LOCAL enable_nestloop = off"))
+    """Run an aggregate over many records. On PostgreSQL without JIT compilation: it cost about 100 ms of a
+    1 s dashboard query at 10M records and saved less (docs/benchmarks.md). And PostgreSQL has no statistics
+    on a customer attribute read from the JSON, guesses that 0.5 % of customers match and plans a nested
+    loop that probes feedback once per customer; such queries run with nested loops off, so as a hash join
+    (about 3× faster at 1M records)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return list(session.execute(query))
+    hashed = _needs_customer(scope, fields)
+    settings = ["jit = off", *(["enable_nestloop = off"] if hashed else [])]
+    for setting in settings:  # SET LOCAL: a failed query ends it with its transaction
+        session.execute(text(f"SET LOCAL {setting}"))
     rows = list(session.execute(query))
-    if hashed:
-        session.execute(text("SET LOCAL enable_nestloop = on"))
+    for setting in settings:
+        session.execute(text(f"SET LOCAL {setting.split(' = ')[0]} = DEFAULT"))
     return rows
 
 
