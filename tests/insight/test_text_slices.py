@@ -3,7 +3,6 @@ the metrics API, the records behind a figure, and `voxpop metrics --json` alike.
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import httpx
@@ -12,34 +11,13 @@ from sqlalchemy.orm import Session
 
 from tests.factories import Tenant, make_tenant, writing
 from tests.insight.test_slices import by_key, figures
-from tests.text.factories import analyse_all
-from voxpop.feedback import service as feedback_service
-from voxpop.feedback.schemas import FeedbackIn
+from tests.text.factories import analyse_all, store_answers
 from voxpop.text import themes
 
 REFUND = "My refund never arrived."
 STAFF = "The staff were friendly and helpful."
 BOTH = "My refund never arrived. The staff were friendly and helpful."
 NEITHER = "Ok."
-
-
-def store(session: Session, workspace_id: uuid.UUID, answers: list[tuple[str, int]]) -> None:
-    items = [
-        FeedbackIn.model_validate(
-            {
-                "kind": "survey_response",
-                "channel": "email",
-                "source": "t",
-                "text": text,
-                "nps": nps,
-                "external_id": uuid.uuid4().hex,
-                "received_at": "2026-01-05T10:00:00Z",
-            }
-        )
-        for text, nps in answers
-    ]
-    with writing(session) as writer:
-        feedback_service.ingest_many(writer, workspace_id, items)
 
 
 @pytest.fixture
@@ -52,7 +30,7 @@ def tenant(session: Session) -> Tenant:
         themes.add(writer, tenant.workspace_id, "Late refunds", ["my refund never arrived"], "", refunds.id)
         themes.add(writer, tenant.workspace_id, "Staff", ["the staff were friendly and helpful"], "")
     answers = [(REFUND, s) for s in (0, 2, 4, 9)] + [(STAFF, s) for s in (10, 9, 8)]
-    store(session, tenant.workspace_id, [*answers, (BOTH, 6), (BOTH, 10), (NEITHER, 7), (NEITHER, 5)])
+    store_answers(session, tenant.workspace_id, [*answers, (BOTH, 6), (BOTH, 10), (NEITHER, 7), (NEITHER, 5)])
     analyse_all(session, tenant.workspace_id)
     return tenant
 
@@ -107,7 +85,7 @@ def test_theme_names_of_another_workspace_neither_group_nor_match(
     http: httpx.Client, tenant: Tenant, session: Session
 ) -> None:
     stranger = make_tenant(session)
-    store(session, stranger.workspace_id, [(REFUND, 1), (STAFF, 10)])
+    store_answers(session, stranger.workspace_id, [(REFUND, 1), (STAFF, 10)])
     analyse_all(session, stranger.workspace_id)
     assert figures(http, stranger, metric="nps", by="theme") == []
     (figure,) = figures(http, stranger, metric="nps", where="theme=Refunds")

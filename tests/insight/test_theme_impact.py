@@ -4,16 +4,13 @@ do not mention the theme, with PRODUCT.md's standard errors."""
 from __future__ import annotations
 
 import math
-import uuid
 
 import httpx
 import pytest
 from sqlalchemy.orm import Session
 
 from tests.factories import make_tenant, writing
-from tests.text.factories import analyse_all
-from voxpop.feedback import service as feedback_service
-from voxpop.feedback.schemas import FeedbackIn
+from tests.text.factories import analyse_all, store_answers
 from voxpop.insight import theme_impact
 from voxpop.insight.service import SliceQuery
 from voxpop.text import themes
@@ -22,31 +19,13 @@ REFUND = ("My refund never arrived.", [0, 2, 4, 9])
 STAFF = ("The staff were friendly.", [10, 10, 9, 8, 7, 3])
 
 
-def store(session: Session, workspace_id: uuid.UUID) -> None:
-    items = [
-        FeedbackIn.model_validate(
-            {
-                "kind": "survey_response",
-                "channel": "email",
-                "source": "t",
-                "text": text,
-                "nps": nps,
-                "external_id": uuid.uuid4().hex,
-                "received_at": "2026-01-05T10:00:00Z",
-            }
-        )
-        for text, scores in (REFUND, STAFF)
-        for nps in scores
-    ]
-    with writing(session) as writer:
-        feedback_service.ingest_many(writer, workspace_id, items)
-
-
 def test_theme_impact_on_nps_matches_a_hand_computation(session: Session, http: httpx.Client) -> None:
     tenant = make_tenant(session)
     with writing(session) as writer:
         refunds = themes.add(writer, tenant.workspace_id, "Refunds", ["my refund has not arrived"], "")
-    store(session, tenant.workspace_id)
+    store_answers(
+        session, tenant.workspace_id, [(text, nps) for text, scores in (REFUND, STAFF) for nps in scores]
+    )
     analyse_all(session, tenant.workspace_id)
     overall, (impact,) = theme_impact.impacts(session, tenant.workspace_id, SliceQuery("nps"))
     # all 10: 4 promoters, 4 detractors → 0; without the theme (6): 3 promoters, 1 detractor → 33.33

@@ -69,6 +69,29 @@ def store_texts(session: Session, workspace_id: uuid.UUID, texts: Sequence[str])
         return [stored.id for stored in service.ingest_many(writer, workspace_id, items)]
 
 
+def store_answers(session: Session, workspace_id: uuid.UUID, answers: Sequence[tuple[str, int]]) -> None:
+    """Store anonymous email survey answers, each a (text, NPS) pair, on one day (through the feedback service)."""
+    from voxpop.feedback import service
+    from voxpop.feedback.schemas import FeedbackIn
+
+    items = [
+        FeedbackIn.model_validate(
+            {
+                "kind": "survey_response",
+                "channel": "email",
+                "source": "t",
+                "text": text,
+                "nps": nps,
+                "external_id": uuid.uuid4().hex,
+                "received_at": "2026-01-05T10:00:00Z",
+            }
+        )
+        for text, nps in answers
+    ]
+    with writing(session) as writer:
+        service.ingest_many(writer, workspace_id, items)
+
+
 def analyse_all(session: Session, workspace_id: uuid.UUID) -> None:
     """Run the analysis job's work until nothing is left (what the background job does)."""
     from voxpop.text import service

@@ -19,7 +19,7 @@ from voxpop.rule import actions, form, service
 from voxpop.rule.schemas import DryRunOut, RuleIn
 from voxpop.text.sentiment import LABELS
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, check_csrf, problems_by_field, render
 
 router = APIRouter(include_in_schema=False)
 MULTIPLE = ("sentiment_labels", "themes", "signals", "lifecycle_stages")
@@ -182,9 +182,7 @@ def _editor(
     problems: list[Problem] | None = None,
 ) -> HTMLResponse:
     workspace_id = page.principal.workspace_id
-    errors: dict[str, list[str]] = {}
-    for problem in problems or []:
-        errors.setdefault(problem.field or "", []).append(problem.reason)
+    errors = problems_by_field(problems or [])
     return render(
         request,
         "rule/editor.html",

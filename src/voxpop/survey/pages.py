@@ -20,7 +20,7 @@ from voxpop.survey.definition import definition_of
 from voxpop.survey.models import LONGEST_DAYS, MOST_INVITATIONS
 from voxpop.survey.schemas import ContactRulesIn, SurveyChange, SurveyIn
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, check_csrf, problems_by_field, render
 
 router = APIRouter(include_in_schema=False)
 CONTACT_RULES = "/surveys/contact-rules"
@@ -173,16 +173,11 @@ def set_contact_rules(
     try:
         contact.set_rules(session, page.principal, ContactRulesIn.model_validate(typed))
     except ValidationError as error:
-        return _contact_rules(request, session, page, typed, _by_field(error))
+        return _contact_rules(
+            request, session, page, typed, problems_by_field(problems_from_errors(list(error.errors())))
+        )
     session.commit()
     return RedirectResponse(CONTACT_RULES, status_code=303)
-
-
-def _by_field(error: ValidationError) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for problem in problems_from_errors(list(error.errors())):
-        found.setdefault(problem.field or "", []).append(problem.reason)
-    return found
 
 
 @router.get("/surveys/{survey_id}")

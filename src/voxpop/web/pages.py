@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 from voxpop.auth import service as auth_service
 from voxpop.auth.roles import Permission, allows
 from voxpop.auth.service import Principal
-from voxpop.kit.errors import Forbidden, Unauthorized
+from voxpop.kit.errors import Forbidden, Problem, Unauthorized
 from voxpop.web.deps import SessionDep
 from voxpop.workspace import service as workspace_service
 from voxpop.workspace.models import Workspace
@@ -73,6 +74,14 @@ def page_context(request: Request, session: SessionDep) -> PageContext:
 
 
 PageDep = Annotated[PageContext, Depends(page_context)]
+
+
+def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
+    """Each field's reasons, for a form that shows them beside the field ("" for the form as a whole)."""
+    found: dict[str, list[str]] = {}
+    for problem in problems:
+        found.setdefault(problem.field or "", []).append(problem.reason)
+    return found
 
 
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
