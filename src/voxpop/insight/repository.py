@@ -23,7 +23,9 @@ from voxpop.text.models import TextSentence, Theme
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+    """`count(*) FILTER (WHERE …)`: cheaper per record than summing a CASE on PostgreSQL, and 0, not NULL,
+    over no records."""
+    return func.count().filter(condition)
 
 
 def _sum(column: Any) -> ColumnElement[Any]:
