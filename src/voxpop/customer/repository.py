@@ -79,6 +79,24 @@ def details_of(
     return found
 
 
+def email_addresses(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Iterable[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(customer id, address) for every email identity of these customers, one read per few thousand."""
+    ids = list(set(customer_ids))
+    found: list[tuple[uuid.UUID, str]] = []
+    for start in range(0, len(ids), LOOKUP_CHUNK):
+        rows = session.execute(
+            select(CustomerIdentity.customer_id, CustomerIdentity.value).where(
+                CustomerIdentity.workspace_id == workspace_id,
+                CustomerIdentity.customer_id.in_(ids[start : start + LOOKUP_CHUNK]),
+                CustomerIdentity.kind == "email",
+            )
+        )
+        found.extend((customer_id, value) for customer_id, value in rows)
+    return found
+
+
 def update_customers(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         session.execute(update(Customer), list(rows))

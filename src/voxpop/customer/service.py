@@ -155,6 +155,14 @@ def details_of(
     return repository.details_of(session, workspace_id, customer_ids)
 
 
+def email_addresses(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, str]]:
+    """(customer id, address) for every email identity of these customers (contact rules check a batch at
+    once)."""
+    return repository.email_addresses(session, workspace_id, customer_ids)
+
+
 def find(session: Session, workspace_id: uuid.UUID, id_or_email: str) -> Customer:
     """A customer by its id, or by any identity value (email, phone, external id, handle)."""
     try:

@@ -8,6 +8,8 @@ sessions (GET requests) begin deferred, so readers never wait for writers.
 
 from __future__ import annotations
 
+import select
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Engine, MetaData, Uuid, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -25,6 +28,8 @@ from voxpop.kit.ids import new_id
 from voxpop.kit.settings import get_settings
 
 WRITE_OPTION = "voxpop_may_write"
+PING_AFTER_IDLE_SECONDS = 30.0
+_IDLE_SINCE = "voxpop_idle_since"
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -90,7 +95,45 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # 20 kept: a burst of requests keeps its connections rather than closing overflow ones at each lull
+    engine = create_engine(url, pool_size=20, max_overflow=10)
+    _check_pooled_connections(engine)
+    return engine
+
+
+def _check_pooled_connections(engine: Engine) -> None:
+    """A pooled PostgreSQL connection is handed out only if it is still alive (a fresh one replaces it), as
+    `pool_pre_ping` would, without its round trip on every checkout: a restarted or terminating server tells
+    its idle connections so and hangs up, which a zero-timeout poll of the socket sees; a connection idle
+    long enough for a firewall to have forgotten it silently is pinged."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        long_idle = idle_since is not None and time.monotonic() - idle_since > PING_AFTER_IDLE_SECONDS
+        if _hung_up(dbapi_connection) or (long_idle and not _answers_ping(engine, dbapi_connection)):
+            raise DisconnectionError("the database server closed this pooled connection")
+
+
+def _hung_up(dbapi_connection: Any) -> bool:
+    """Whether the server sent anything to an idle connection: between transactions it only ever does so
+    to end the connection (or, rarely, to report a changed setting: that costs a reconnection, no more)."""
+    if dbapi_connection.closed or dbapi_connection.broken:
+        return True
+    poller = select.poll()
+    poller.register(dbapi_connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
+def _answers_ping(engine: Engine, dbapi_connection: Any) -> bool:
+    try:
+        return bool(engine.dialect.do_ping(dbapi_connection))
+    except engine.dialect.loaded_dbapi.Error:
+        return False
 
 
 @lru_cache(maxsize=8)

@@ -149,7 +149,7 @@ def _unsubscribed(
     unsubscribed with."""
     by_hash = {
         address_hash(workspace_id, address): customer_id
-        for customer_id, address in repository.email_addresses(session, workspace_id, customer_ids)
+        for customer_id, address in customer_service.email_addresses(session, workspace_id, customer_ids)
     }
     kept = repository.unsubscribed_addresses(session, workspace_id, list(by_hash)) if by_hash else {}
     found = {by_hash[h]: when for h, when in kept.items()}

@@ -12,7 +12,6 @@ from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from voxpop.customer.models import CustomerIdentity
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.survey.models import (
     Survey,
@@ -111,8 +110,17 @@ def invitations_of(
     return {row.customer_id: row for row in rows}
 
 
-def response_by_key(session: Session, key: str) -> SurveyResponse | None:
-    return session.scalars(select(SurveyResponse).where(SurveyResponse.key == key)).first()
+def by_slug_with_response(
+    session: Session, slug: str, key: str
+) -> tuple[Survey, SurveyResponse | None] | None:
+    """The survey at this address and the response with this key, in one query (a saved page's first read).
+    The response may be another survey's: the caller refuses it."""
+    row = session.execute(
+        select(Survey, SurveyResponse)
+        .outerjoin(SurveyResponse, SurveyResponse.key == key)
+        .where(Survey.slug == slug)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
 
 
 def response_of_invitation(session: Session, invitation_id: uuid.UUID) -> SurveyResponse | None:
@@ -177,21 +185,6 @@ def unsubscribed(
         )
     )
     return {c: when for c, when in rows}  # noqa: C416 (dict(result) would take it for a mapping: it has .keys())
-
-
-def email_addresses(
-    session: Session, workspace_id: uuid.UUID, customer_ids: Sequence[uuid.UUID]
-) -> list[tuple[uuid.UUID, str]]:
-    """(customer id, address) for every email identity of these customers (read here, read-only, as the
-    contact rules check a batch at once and the customer service has no batch read of identities)."""
-    rows = session.execute(
-        select(CustomerIdentity.customer_id, CustomerIdentity.value).where(
-            CustomerIdentity.workspace_id == workspace_id,
-            CustomerIdentity.customer_id.in_(customer_ids),
-            CustomerIdentity.kind == "email",
-        )
-    )
-    return [(customer_id, value) for customer_id, value in rows]
 
 
 def unsubscribed_addresses(

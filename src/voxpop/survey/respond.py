@@ -63,12 +63,26 @@ class Visit:
 
 
 def live_survey(session: Session, slug: str) -> Survey:
-    survey = repository.by_slug(session, slug)
+    return _live(repository.by_slug(session, slug))
+
+
+def _live(survey: Survey | None) -> Survey:
     if survey is None or survey.status == "draft":
         raise NotFound("survey")
     if survey.status == "closed":
         raise NotFound("survey (it is closed and no longer takes answers)")
     return survey
+
+
+def _live_with_response(session: Session, slug: str, key: str) -> tuple[Survey, SurveyResponse | None]:
+    """The live survey at `slug` and its response with `key` (None before the first saved page), read
+    together; a key of another survey's response is refused."""
+    found = repository.by_slug_with_response(session, slug, key)
+    survey = _live(found[0] if found else None)
+    response = found[1] if found else None
+    if response is not None and response.survey_id != survey.id:
+        raise NotFound("survey response")
+    return survey, response
 
 
 def open_link(session: Session, slug: str, query: Form, accept_language: str | None) -> Visit:
@@ -114,9 +128,8 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
 
 
 def resume(session: Session, slug: str, key: str, language: str | None) -> Visit:
-    survey = live_survey(session, slug)
-    response = repository.response_by_key(session, key)
-    if response is None or response.survey_id != survey.id:
+    survey, response = _live_with_response(session, slug, key)
+    if response is None:
         raise NotFound("survey response")
     visit = _visit(session, survey, response)
     if language and language in visit.definition.languages():
@@ -127,8 +140,7 @@ def resume(session: Session, slug: str, key: str, language: str | None) -> Visit
 def save_page(session: Session, slug: str, key: str, form: Form) -> Visit:
     """Saves one page's answers. A page sent again, or a page of a finished response, changes nothing; a page
     with refused answers changes nothing and comes back with a message per question."""
-    survey = live_survey(session, slug)
-    response = repository.response_by_key(session, key)
+    survey, response = _live_with_response(session, slug, key)
     start = None
     if response is None:
         start = _start_from(form)
@@ -137,8 +149,6 @@ def save_page(session: Session, slug: str, key: str, form: Form) -> Visit:
         if earlier is not None:
             return _visit(session, survey, earlier)
         response = _new_response(session, survey, key, start, invitation)
-    elif response.survey_id != survey.id:
-        raise NotFound("survey response")
     visit = _visit(session, survey, response, start)
     if visit.page is None or _page_of(form) != visit.page:
         return visit
