@@ -51,14 +51,20 @@ def backend_of(engine: Engine) -> int:
         return int(connection.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def test_a_pooled_connection_the_server_ended_is_replaced_before_use(postgres: str) -> None:
-    engine = db.make_engine(postgres)
+def served_by_another_backend_after_ending_its_own(url: str) -> bool:
+    """Whether the app's engine, its pooled connection ended by the server, serves the next use through
+    another server process (rather than failing on the dead one)."""
+    engine = db.make_engine(url)
     try:
         ended = backend_of(engine)
-        end_connections(postgres, [ended])
-        assert backend_of(engine) != ended
+        end_connections(url, [ended])
+        return backend_of(engine) != ended
     finally:
         engine.dispose()
+
+
+def test_a_pooled_connection_the_server_ended_is_replaced_before_use(postgres: str) -> None:
+    assert served_by_another_backend_after_ending_its_own(postgres)
 
 
 def test_a_connection_idle_a_long_time_is_pinged_before_use(
@@ -67,13 +73,7 @@ def test_a_connection_idle_a_long_time_is_pinged_before_use(
     """A connection a firewall dropped silently shows nothing on its socket: only the ping finds it dead."""
     monkeypatch.setattr(db, "_hung_up", lambda _connection: False)
     monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)
-    engine = db.make_engine(postgres)
-    try:
-        ended = backend_of(engine)
-        end_connections(postgres, [ended])
-        assert backend_of(engine) != ended
-    finally:
-        engine.dispose()
+    assert served_by_another_backend_after_ending_its_own(postgres)
 
 
 def test_a_page_saved_after_a_restart_is_saved(postgres: str, http: httpx.Client, session: Session) -> None:

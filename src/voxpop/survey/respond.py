@@ -49,7 +49,6 @@ class Visit:
 
     survey: Survey
     version: Version
-    definition: Definition
     key: str
     page: int | None
     language: str
@@ -60,6 +59,10 @@ class Visit:
     form: Form = field(default_factory=dict)
     problems: dict[str, str] = field(default_factory=dict)
     ask_consent: bool = False
+
+    @property
+    def definition(self) -> Definition:
+        return self.version.definition
 
 
 def live_survey(session: Session, slug: str) -> Survey:
@@ -114,7 +117,6 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
     return Visit(
         survey=survey,
         version=version,
-        definition=definition,
         key=secrets.token_urlsafe(18),
         page=logic.next_page(definition, -1, {}),
         language=language,
@@ -210,7 +212,6 @@ def _new_response(
 
 def _visit(session: Session, survey: Survey, response: SurveyResponse, start: Start | None = None) -> Visit:
     version = _version_of(session, response)
-    definition = version.definition
     invitation = session.get(SurveyInvitation, response.invitation_id) if response.invitation_id else None
     name = (
         customer_service.get(session, survey.workspace_id, invitation.customer_id).name
@@ -220,7 +221,6 @@ def _visit(session: Session, survey: Survey, response: SurveyResponse, start: St
     return Visit(
         survey=survey,
         version=version,
-        definition=definition,
         key=response.key,
         page=response.next_page,
         language=response.language,
@@ -228,7 +228,7 @@ def _visit(session: Session, survey: Survey, response: SurveyResponse, start: St
         hidden=response.hidden,
         first_name=emails.first_name(name),
         start=start,
-        ask_consent=_asks_consent(definition, response.next_page, response.answers),
+        ask_consent=_asks_consent(version.definition, response.next_page, response.answers),
     )
 
 
