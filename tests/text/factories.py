@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -47,6 +48,14 @@ def verbatims(per_topic: int) -> list[tuple[str, str]]:
 
 def store_texts(session: Session, workspace_id: uuid.UUID, texts: Sequence[str]) -> list[uuid.UUID]:
     """Store feedback records with these texts (through the feedback service) and return their ids."""
+    return store_records(session, workspace_id, [{"text": text} for text in texts])
+
+
+def store_records(
+    session: Session, workspace_id: uuid.UUID, records: Sequence[dict[str, Any]]
+) -> list[uuid.UUID]:
+    """Store feedback records, each a few fields (its text, channel, date…) over a valid review, through the
+    feedback service; returns their ids."""
     from voxpop.feedback import service
     from voxpop.feedback.schemas import FeedbackIn
 
@@ -59,11 +68,11 @@ def store_texts(session: Session, workspace_id: uuid.UUID, texts: Sequence[str])
                 "external_id": f"t-{i}-{uuid.uuid4().hex[:8]}",
                 "received_at": f"2025-0{1 + i % 6}-0{1 + i % 9}T10:00:00Z",
                 "customer": {"email": f"c{i}-{uuid.uuid4().hex[:6]}@example.com"},
-                "text": text,
                 "nps": i % 11,
+                **fields,
             }
         )
-        for i, text in enumerate(texts)
+        for i, fields in enumerate(records)
     ]
     with writing(session) as writer:
         return [stored.id for stored in service.ingest_many(writer, workspace_id, items)]

@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
 from tests.factories import make_user, make_workspace, writing
-from tests.text.factories import analyse_all, store_texts, verbatims
+from tests.rule.test_browser import blocking_violations
+from tests.text.factories import analyse_all, store_records, store_texts, verbatims
 from tests.web.test_browser import signed_in
 from voxpop.text import themes
 
@@ -52,6 +53,31 @@ def test_an_analyst_explores_renames_and_adds_themes_and_reads_a_record(session:
     expect(page.locator("#fix-first")).to_be_visible()
     page.goto("/search?q=parcel")
     expect(page.locator("#hits li").first).to_contain_text("arcel")
+
+
+def test_search_keeps_to_the_records_the_filters_choose(session: Session, page: Page) -> None:
+    workspace_id = make_workspace(session)
+    store_records(
+        session,
+        workspace_id,
+        [
+            {"text": "My parcel arrived two weeks late.", "channel": "email"},
+            {"text": "The courier lost my parcel.", "channel": "sms"},
+        ],
+    )
+    analyse_all(session, workspace_id)
+    signed_in(page, make_user(session, workspace_id, "viewer"))
+    page.goto("/search")
+    page.get_by_label("Words or a description").fill("parcel")
+    page.get_by_label("Only (FIELD=VALUE)").fill("channel=sms")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#hits li")).to_have_count(1)
+    expect(page.locator("#hits li")).to_contain_text("courier lost")
+    expect(page.get_by_label("Only (FIELD=VALUE)", exact=True)).to_have_value("channel=sms")
+    page.get_by_label("Match").select_option("meaning")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#hits li")).to_have_count(1)
+    assert blocking_violations(page) == []
 
 
 def test_a_viewer_sees_themes_but_no_editing_forms(session: Session, page: Page) -> None:

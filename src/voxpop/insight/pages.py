@@ -87,16 +87,12 @@ def overview_page(
         overview=overview,
         busiest=max((n for _, n in overview.by_month), default=0),
         filters=chosen,
-        where_text=_where_text(chosen),
+        where_text=chosen.where_text(),
     )
 
 
 def _as_keyed(key: str, value: str, figure: service.Figure) -> service.Figure:
     return service.Figure({key: value}, figure.estimate, figure.details)
-
-
-def _where_text(chosen: Filters) -> list[str]:
-    return [f"{name}={value}" for name, value in chosen.where if value is not None]
 
 
 @router.get("/trends")
@@ -123,7 +119,7 @@ def trends_page(
         metric=metric,
         by=by,
         filters=chosen,
-        where_text=_where_text(chosen),
+        where_text=chosen.where_text(),
         chart=Markup(charts.trend(figures, by, title)),
         title=title,
     )

@@ -159,6 +159,11 @@ def _scoped(query: Select[Any], scope: Scope, fields: list[Field]) -> Select[Any
     return query
 
 
+def scoped_ids(scope: Scope) -> Select[tuple[uuid.UUID]]:
+    """The ids of the records in `scope`: the analytics filters, to narrow another query (a search) to them."""
+    return _scoped(select(Feedback.id), scope, [f for f, _ in scope.filters])
+
+
 def _indexed(customer_field: Field, values: list[str | None]) -> bool:
     """Whether the customer attribute index holds every customer this filter matches: it leaves out only
     over-long keys and values, which no filter naming a short one can match."""

@@ -51,6 +51,14 @@ class Filters:
     def query(self, metric: str, by: tuple[str, ...] = ()) -> SliceQuery:
         return SliceQuery(metric, by, self.where, self.since, self.until, self.text, self.preceded_by)
 
+    def where_text(self) -> list[str]:
+        """The FIELD=VALUE conditions as a filter form shows them (a "missing" one is a hidden field)."""
+        return [f"{name}={value}" for name, value in self.where if value is not None]
+
+    def narrows(self) -> bool:
+        """Whether any filter is set: without one, every record of the workspace is in."""
+        return self != Filters()
+
 
 def filters(
     where: Annotated[

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.insight import metrics, repository
@@ -89,6 +90,11 @@ def scope_of(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> Sc
         text=query.text,
         preceded_by=_checked(query.preceded_by),
     )
+
+
+def matching_ids(session: Session, workspace_id: uuid.UUID, query: SliceQuery) -> Select[tuple[uuid.UUID]]:
+    """The ids of the records a query covers, checked like any figure's filters, for another domain's query."""
+    return repository.scoped_ids(scope_of(session, workspace_id, query))
 
 
 PRECEDENT_FIELDS = ("type", "touchpoint")

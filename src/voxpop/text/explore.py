@@ -1,5 +1,6 @@
 """Reading text analytics: the theme tree with volume, sentiment and trend; one record's analysis; the ideas
-list; and search (words, or "more like this" by meaning)."""
+list; and search (words, or "more like this" by meaning), narrowed by the analytics filters when given
+(`among`: a query of the ids of the records to search, from `insight.service.matching_ids`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
@@ -16,7 +18,7 @@ from voxpop.text import embeddings, repository
 from voxpop.text.models import Theme, ThemeStatus
 
 SAME_IDEA = 0.75
-SEARCH_POOL = 200_000
+SEARCH_CHUNK = 20_000  # sentence vectors scored at a time: 30 MB of all-MiniLM-L6-v2's 384 floats
 
 
 @dataclass
@@ -186,45 +188,72 @@ def records(session: Session, workspace_id: uuid.UUID, ids: list[uuid.UUID]) -> 
     return {r.id: r for r in repository.feedback_by_ids(session, workspace_id, ids)}
 
 
-def search_words(session: Session, workspace_id: uuid.UUID, words: str, limit: int) -> list[Feedback]:
-    return repository.text_search(session, workspace_id, words, limit)
+def search_words(
+    session: Session, workspace_id: uuid.UUID, words: str, limit: int, among: Select[Any] | None = None
+) -> list[Feedback]:
+    return repository.text_search(session, workspace_id, words, limit, among)
 
 
 def similar_records(
-    session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID, limit: int = 20
+    session: Session,
+    workspace_id: uuid.UUID,
+    feedback_id: uuid.UUID,
+    limit: int = 20,
+    among: Select[Any] | None = None,
 ) -> list[tuple[uuid.UUID, float]]:
     """Records closest in meaning to one record (mean of its sentence embeddings; best sentence match)."""
     own = [s for s in repository.sentences_of(session, workspace_id, [feedback_id]) if s.sentiment_label]
     if not own:
         raise NotFound("analysed record")
     query = embeddings.from_bytes([s.embedding for s in own]).mean(axis=0)
-    return _nearest(
-        session, workspace_id, query / max(float(np.linalg.norm(query)), 1e-9), limit, {feedback_id}
-    )
+    unit = query / max(float(np.linalg.norm(query)), 1e-9)
+    return _nearest(session, workspace_id, unit, limit, {feedback_id}, among)
 
 
 def semantic_search(
-    session: Session, workspace_id: uuid.UUID, text: str, model: str, limit: int = 20
+    session: Session,
+    workspace_id: uuid.UUID,
+    text: str,
+    model: str,
+    limit: int = 20,
+    among: Select[Any] | None = None,
 ) -> list[tuple[uuid.UUID, float]]:
     query = embeddings.encode(model, [text])[0]
-    return _nearest(session, workspace_id, query, limit, set())
+    return _nearest(session, workspace_id, query, limit, set(), among)
 
 
 def _nearest(
-    session: Session, workspace_id: uuid.UUID, query: Any, limit: int, exclude: set[uuid.UUID]
+    session: Session,
+    workspace_id: uuid.UUID,
+    query: Any,
+    limit: int,
+    exclude: set[uuid.UUID],
+    among: Select[Any] | None,
 ) -> list[tuple[uuid.UUID, float]]:
-    pool = repository.sentence_vectors(session, workspace_id, SEARCH_POOL)
-    if not pool:
-        return []
-    scores = embeddings.from_bytes([blob for _, blob in pool]) @ query
+    """The `limit` records whose best sentence is closest to `query`, over every analysed sentence, a chunk
+    at a time. A record in the overall top `limit` is also in the top `limit` of the chunk that holds its best
+    sentence (every record ahead of it there is ahead of it overall), so each chunk hands on only its own."""
     best: dict[uuid.UUID, float] = {}
+    for chunk in repository.sentence_vectors(session, workspace_id, among, SEARCH_CHUNK):
+        scores = embeddings.from_bytes([blob for _, blob in chunk]) @ query
+        for record, score in _best_records(chunk, scores, limit, exclude):
+            best[record] = max(score, best.get(record, score))
+    ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
+    return [(record, round(score, 4)) for record, score in ranked]
+
+
+def _best_records(
+    chunk: list[tuple[uuid.UUID, bytes]], scores: Any, limit: int, exclude: set[uuid.UUID]
+) -> list[tuple[uuid.UUID, float]]:
+    """The chunk's `limit` best records, each with its best sentence's score, best first."""
+    found: dict[uuid.UUID, float] = {}
     for index in np.argsort(-scores):
-        record = pool[int(index)][0]
-        if record not in exclude and record not in best:
-            best[record] = round(float(scores[index]), 4)
-            if len(best) >= limit:
+        record = chunk[int(index)][0]
+        if record not in exclude and record not in found:
+            found[record] = float(scores[index])
+            if len(found) >= limit:
                 break
-    return list(best.items())
+    return list(found.items())
 
 
 def monthly_volumes(

@@ -8,16 +8,19 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.feedback import service as feedback_service
 from voxpop.insight import theme_impact
+from voxpop.insight.routes import FiltersDep
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore, jobs, service, themes
+from voxpop.text.routes import records_among
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageContext, PageDep, check_csrf, render
 
@@ -203,23 +206,42 @@ def search_page(
     request: Request,
     session: SessionDep,
     page: PageDep,
+    chosen: FiltersDep,
     q: Annotated[str, Query(max_length=500)] = "",
     mode: Literal["words", "meaning"] = "words",
     like: uuid.UUID | None = None,
 ) -> HTMLResponse:
-    hits = _search(session, page.principal.workspace_id, q.strip(), mode, like)
-    return render(request, "text/search.html", page=page, q=q, mode=mode, like=like, hits=hits)
+    among = records_among(session, page.principal.workspace_id, chosen)
+    hits = _search(session, page.principal.workspace_id, q.strip(), mode, like, among)
+    return render(
+        request,
+        "text/search.html",
+        page=page,
+        q=q,
+        mode=mode,
+        like=like,
+        hits=hits,
+        filters=chosen,
+        where_text=chosen.where_text(),
+    )
 
 
 def _search(
-    session: Session, workspace_id: uuid.UUID, q: str, mode: str, like: uuid.UUID | None
+    session: Session,
+    workspace_id: uuid.UUID,
+    q: str,
+    mode: str,
+    like: uuid.UUID | None,
+    among: Select[Any] | None,
 ) -> list[dict[str, Any]]:
-    if like is not None:
-        found = explore.similar_records(session, workspace_id, like, 30)
-    elif q and mode == "meaning":
-        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, 30)
+    """Words typed in win over "more like this", whose record the form carries along with the filters."""
+    if q and mode == "meaning":
+        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, 30, among)
     elif q:
-        return [{"record": r, "score": None} for r in explore.search_words(session, workspace_id, q, 50)]
+        words = explore.search_words(session, workspace_id, q, 50, among)
+        return [{"record": r, "score": None} for r in words]
+    elif like is not None:
+        found = explore.similar_records(session, workspace_id, like, 30, among)
     else:
         return []
     records = explore.records(session, workspace_id, [fid for fid, _ in found])

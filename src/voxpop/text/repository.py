@@ -4,11 +4,11 @@ through `feedback.service`."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, insert, or_, select, update
+from sqlalchemy import Select, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
@@ -236,16 +236,18 @@ def suggestions(session: Session, workspace_id: uuid.UUID, limit: int) -> list[t
     return [(row[0], row[1]) for row in session.execute(query)]
 
 
-def text_search(session: Session, workspace_id: uuid.UUID, words: str, limit: int) -> list[Feedback]:
-    """Records whose text contains `words` (case-insensitive), newest first."""
+def text_search(
+    session: Session, workspace_id: uuid.UUID, words: str, limit: int, among: Select[Any] | None
+) -> list[Feedback]:
+    """Records whose text contains `words` (case-insensitive), newest first; only those `among` the given ids,
+    if any are given."""
     pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    query = (
-        select(Feedback)
-        .where(Feedback.workspace_id == workspace_id, Feedback.text.ilike(pattern, escape="\\"))
-        .order_by(Feedback.received_at.desc())
-        .limit(limit)
+    query = select(Feedback).where(
+        Feedback.workspace_id == workspace_id, Feedback.text.ilike(pattern, escape="\\")
     )
-    return list(session.scalars(query))
+    if among is not None:
+        query = query.where(Feedback.id.in_(among))
+    return list(session.scalars(query.order_by(Feedback.received_at.desc()).limit(limit)))
 
 
 def feedback_by_ids(session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[Feedback]:
@@ -254,15 +256,18 @@ def feedback_by_ids(session: Session, workspace_id: uuid.UUID, ids: Sequence[uui
     )
 
 
-def sentence_vectors(session: Session, workspace_id: uuid.UUID, limit: int) -> list[tuple[uuid.UUID, bytes]]:
-    """(record id, embedding) of the workspace's most recent analysed sentences, for similarity search."""
-    query = (
-        select(TextSentence.feedback_id, TextSentence.embedding)
-        .where(TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None))
-        .order_by(TextSentence.id.desc())
-        .limit(limit)
+def sentence_vectors(
+    session: Session, workspace_id: uuid.UUID, among: Select[Any] | None, chunk: int
+) -> Iterator[list[tuple[uuid.UUID, bytes]]]:
+    """(record id, embedding) of every analysed sentence of the workspace — of the records `among` the given
+    ids, if any are given — `chunk` rows at a time, so a search over millions holds one chunk in memory."""
+    query = select(TextSentence.feedback_id, TextSentence.embedding).where(
+        TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None)
     )
-    return [(row[0], row[1]) for row in session.execute(query)]
+    if among is not None:
+        query = query.where(TextSentence.feedback_id.in_(among))
+    for rows in session.execute(query.execution_options(yield_per=chunk)).partitions():
+        yield [(row[0], row[1]) for row in rows]
 
 
 def monthly_mentions(session: Session, workspace_id: uuid.UUID) -> list[Any]:

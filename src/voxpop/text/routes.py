@@ -8,10 +8,12 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.insight import theme_impact as theme_impact_service
-from voxpop.insight.service import SliceQuery
+from voxpop.insight.routes import Filters, FiltersDep
+from voxpop.insight.service import SliceQuery, matching_ids
 from voxpop.kit.errors import Invalid, NotFound, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
@@ -165,21 +167,31 @@ def list_ideas(session: SessionDep, caller: Reader) -> list[dict[str, Any]]:
 def search(
     session: SessionDep,
     caller: Reader,
+    chosen: FiltersDep,
     q: Annotated[str | None, Query(max_length=500)] = None,
     mode: Literal["words", "meaning"] = "words",
     like: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[SearchHit]:
-    """Verbatims by words (`q`), by meaning (`q` with mode=meaning), or "more like this" record (`like`)."""
+    """Verbatims by words (`q`), by meaning (`q` with mode=meaning), or "more like this" record (`like`),
+    among the records the analytics filters choose (`where`, `missing`, `since`, `until`, …)."""
     workspace_id = caller.workspace_id
+    among = records_among(session, workspace_id, chosen)
     if like is not None:
-        return _hits(session, workspace_id, explore.similar_records(session, workspace_id, like, limit))
+        found = explore.similar_records(session, workspace_id, like, limit, among)
+        return _hits(session, workspace_id, found)
     if not q or not q.strip():
         raise Invalid("q: give words to search for, or like=<record id>", [Problem("missing", "q")])
     if mode == "meaning":
-        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, limit)
+        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, limit, among)
         return _hits(session, workspace_id, found)
-    return [_hit(record, None) for record in explore.search_words(session, workspace_id, q.strip(), limit)]
+    words = explore.search_words(session, workspace_id, q.strip(), limit, among)
+    return [_hit(record, None) for record in words]
+
+
+def records_among(session: Session, workspace_id: uuid.UUID, chosen: Filters) -> Select[Any] | None:
+    """The ids of the records the filters choose, or None when no filter is set (every record)."""
+    return matching_ids(session, workspace_id, chosen.query("")) if chosen.narrows() else None
 
 
 def _hits(session: Session, workspace_id: uuid.UUID, found: list[tuple[uuid.UUID, float]]) -> list[SearchHit]:
