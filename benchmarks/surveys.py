@@ -75,6 +75,90 @@ def bare_app() -> FastAPI:
     return app
 
 
+# --- the floor: the bare endpoint plus the one durable write any save must make ------------------------
+
+
+FLOOR_TABLE = "CREATE TABLE IF NOT EXISTS floor_answers (key text PRIMARY KEY, nps integer, why text)"
+FLOOR_INSERT = "INSERT INTO floor_answers (key, nps) VALUES ({0}, {0})"
+FLOOR_UPDATE = "UPDATE floor_answers SET why = {0} WHERE key = {0}"
+
+
+def floor_app() -> FastAPI:
+    """What no implementation that keeps an answer before replying can beat: the bare endpoint's checks, then
+    one autocommitted statement per page (an INSERT, then an UPDATE) on the store's fastest path — SQLite
+    called inline on the event loop (WAL, synchronous=NORMAL, as the app), or PostgreSQL through a pool of
+    async psycopg connections (one round trip, the server's commit flush). No ORM, no feedback record."""
+    url = os.environ["FLOOR_DATABASE_URL"]
+    if url.startswith("sqlite"):
+        return _floor_on(_SqliteFloor(url.removeprefix("sqlite:///")))
+    return _floor_on(_PostgresFloor(url.replace("postgresql+psycopg://", "postgresql://")))
+
+
+class _SqliteFloor:
+    def __init__(self, path: str) -> None:
+        import sqlite3
+
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.connection.execute("PRAGMA journal_mode=WAL")
+        self.connection.execute("PRAGMA synchronous=NORMAL")
+        self.connection.execute(FLOOR_TABLE)
+
+    async def open(self) -> None:
+        return None
+
+    async def write(self, statement: str, values: tuple[Any, ...]) -> None:
+        self.connection.execute(statement.format("?"), values)
+
+
+class _PostgresFloor:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.idle: asyncio.Queue[Any] = asyncio.Queue()
+
+    async def open(self) -> None:
+        import psycopg
+
+        for _ in range(20):
+            connection = await psycopg.AsyncConnection.connect(self.url, autocommit=True)
+            await connection.execute(FLOOR_TABLE)
+            self.idle.put_nowait(connection)
+
+    async def write(self, statement: str, values: tuple[Any, ...]) -> None:
+        connection = await self.idle.get()
+        try:
+            await connection.execute(statement.format("%s"), values)
+        finally:
+            self.idle.put_nowait(connection)
+
+
+def _floor_on(store: _SqliteFloor | _PostgresFloor) -> FastAPI:
+    from contextlib import asynccontextmanager
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        await store.open()
+        yield
+
+    app = FastAPI(lifespan=lifespan)
+
+    @app.post("/floor/{key}")
+    async def floor(key: str, request: Request) -> Response:
+        form = await request.form()
+        if form.get("_page") == "0":
+            nps = str(form.get("q_nps", ""))
+            if not nps.isdigit() or not 0 <= int(nps) <= 10:
+                return Response(status_code=422)
+            await store.write(FLOOR_INSERT, (key, int(nps)))
+        else:
+            why = str(form.get("q_why", ""))
+            if len(why) > 5000:
+                return Response(status_code=422)
+            await store.write(FLOOR_UPDATE, (why, key))
+        return Response(status_code=201)
+
+    return app
+
+
 # --- the load generator --------------------------------------------------------------------------------
 
 
@@ -285,6 +369,20 @@ def stored(url: str) -> dict[str, int]:
     }
 
 
+def run_floor(backend: str, seconds: float, connections: int) -> dict[str, Any]:
+    from sqlalchemy import create_engine, text
+
+    with database(backend) as url:
+        with server("surveys:floor_app", {"FLOOR_DATABASE_URL": url}) as port:
+            result = measure(port, "/floor", 201, seconds, connections)
+        engine = create_engine(url)
+        with engine.connect() as connection:
+            kept = connection.scalar(text("SELECT count(*) FROM floor_answers WHERE why IS NOT NULL"))
+        engine.dispose()
+        result["answers_with_both_pages"] = int(kept or 0)
+    return result
+
+
 def run_voxpop(backend: str, seconds: float, connections: int) -> dict[str, Any]:
     with database(backend) as url:
         prepare(url)
@@ -305,6 +403,12 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument(
+        "--floor",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="also measure the floor: the bare endpoint plus one durable write per page, on each store",
+    )
     args = parser.parse_args()
     results: dict[str, Any] = {
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -320,6 +424,9 @@ def main() -> None:
         results["bare"] = measure(port, "/bare", 201, args.seconds, args.connections)
     print(json.dumps({"bare": results["bare"]}), flush=True)
     for backend in args.backends.split(","):
+        if args.floor:
+            results[f"{backend}_floor"] = run_floor(backend, args.seconds, args.connections)
+            print(json.dumps({f"{backend}_floor": results[f"{backend}_floor"]}), flush=True)
         results[backend] = run_voxpop(backend, args.seconds, args.connections)
         print(json.dumps({backend: results[backend]}), flush=True)
     print(json.dumps(results, indent=2))
