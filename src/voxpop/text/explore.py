@@ -234,21 +234,21 @@ def _nearest(
     at a time. A record in the overall top `limit` is also in the top `limit` of the chunk that holds its best
     sentence (every record ahead of it there is ahead of it overall), so each chunk hands on only its own."""
     best: dict[uuid.UUID, float] = {}
-    for chunk in repository.sentence_vectors(session, workspace_id, among, SEARCH_CHUNK):
-        scores = embeddings.from_bytes([blob for _, blob in chunk]) @ query
-        for record, score in _best_records(chunk, scores, limit, exclude):
+    for records, vectors in repository.sentence_vectors(session, workspace_id, among, SEARCH_CHUNK):
+        scores = embeddings.from_bytes(vectors) @ query
+        for record, score in _best_records(records, scores, limit, exclude):
             best[record] = max(score, best.get(record, score))
     ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
     return [(record, round(score, 4)) for record, score in ranked]
 
 
 def _best_records(
-    chunk: list[tuple[uuid.UUID, bytes]], scores: Any, limit: int, exclude: set[uuid.UUID]
+    records: list[Any], scores: Any, limit: int, exclude: set[uuid.UUID]
 ) -> list[tuple[uuid.UUID, float]]:
     """The chunk's `limit` best records, each with its best sentence's score, best first."""
     found: dict[uuid.UUID, float] = {}
     for index in np.argsort(-scores):
-        record = chunk[int(index)][0]
+        record = repository.record_id(records[int(index)])
         if record not in exclude and record not in found:
             found[record] = float(scores[index])
             if len(found) >= limit:
