@@ -13,7 +13,7 @@ from tests.factories import make_user, make_workspace, writing
 from tests.rule.test_browser import blocking_violations
 from tests.text.factories import analyse_all, store_records, store_texts, verbatims
 from tests.web.test_browser import signed_in
-from voxpop.text import themes
+from voxpop.text import explore, themes
 
 pytestmark = pytest.mark.browser
 
@@ -55,7 +55,9 @@ def test_an_analyst_explores_renames_and_adds_themes_and_reads_a_record(session:
     expect(page.locator("#hits li").first).to_contain_text("arcel")
 
 
-def test_search_keeps_to_the_records_the_filters_choose(session: Session, page: Page) -> None:
+def test_search_keeps_to_the_records_the_filters_choose(
+    session: Session, page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workspace_id = make_workspace(session)
     store_records(
         session,
@@ -77,6 +79,11 @@ def test_search_keeps_to_the_records_the_filters_choose(session: Session, page: 
     page.get_by_label("Match").select_option("meaning")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#hits li")).to_have_count(1)
+    expect(page.locator("#search-cut")).to_have_count(0)
+    monkeypatch.setattr(explore, "SEARCH_BUDGET", 1)
+    page.get_by_label("Only (FIELD=VALUE)", exact=True).fill("")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#search-cut")).to_contain_text("Searched the 1 most recent sentences")
     assert blocking_violations(page) == []
 
 

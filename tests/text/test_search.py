@@ -104,7 +104,7 @@ def test_filters_never_reach_into_another_workspace(
     assert response.status_code == 404
 
 
-def test_every_sentence_is_searched_whatever_the_chunk_size(
+def test_the_result_is_the_same_whatever_the_chunk_size(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     workspace_id = make_workspace(session)
@@ -113,14 +113,36 @@ def test_every_sentence_is_searched_whatever_the_chunk_size(
     analyse_all(session, workspace_id)
     model = get_settings().text_model
 
-    def search(query: str) -> list[Any]:
+    def search(query: str) -> explore.Nearest:
         return explore.semantic_search(session, workspace_id, query, model, limit=5)
 
     whole = [search(text) for text in texts[:3]]
+    assert all(nearest.complete and nearest.searched == len(texts) for nearest in whole)
     monkeypatch.setattr(explore, "SEARCH_CHUNK", 4)
     assert [search(text) for text in texts[:3]] == whole
-    assert [hits[0][0] for hits in whole] == ids[:3]  # the first stored records are found first
+    assert [nearest.hits[0][0] for nearest in whole] == ids[:3]  # the oldest records are found too
     like_whole = explore.similar_records(session, workspace_id, ids[0], limit=6)
     monkeypatch.setattr(explore, "SEARCH_CHUNK", 1)
     assert explore.similar_records(session, workspace_id, ids[0], limit=6) == like_whole
-    assert ids[0] not in [record for record, _ in like_whole]
+    assert ids[0] not in [record for record, _ in like_whole.hits]
+
+
+def test_a_search_by_meaning_stops_at_its_budget_newest_first_and_says_so(
+    session: Session, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tenant = make_tenant(session)
+    late, lost = store_records(session, tenant.workspace_id, [LATE, LOST])
+    analyse_all(session, tenant.workspace_id)
+    delayed, _ = store_records(session, tenant.workspace_id, [DELAYED, FRIENDLY])
+    analyse_all(session, tenant.workspace_id)  # these two records' sentences are the newest
+    monkeypatch.setattr(explore, "SEARCH_BUDGET", 2)
+    params = {"q": "parcel came late", "mode": "meaning", "limit": 1}
+    response = http.get("/api/v1/search", params=params, headers=tenant.headers())
+    assert response.headers["X-Searched-Sentences"] == "2"
+    assert response.headers["X-Search-Complete"] == "false"
+    assert [hit["feedback_id"] for hit in response.json()] == [str(delayed)]
+    may = {**params, "since": "2025-05-01", "until": "2025-05-31"}  # reaches an older sentence
+    older = http.get("/api/v1/search", params=may, headers=tenant.headers())
+    assert older.headers["X-Search-Complete"] == "true"
+    assert [hit["feedback_id"] for hit in older.json()] == [str(lost)]
+    assert str(late) not in {hit["feedback_id"] for hit in response.json() + older.json()}

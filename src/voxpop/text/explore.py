@@ -19,6 +19,7 @@ from voxpop.text.models import Theme, ThemeStatus
 
 SAME_IDEA = 0.75
 SEARCH_CHUNK = 20_000  # sentence vectors scored at a time: 30 MB of all-MiniLM-L6-v2's 384 floats
+SEARCH_BUDGET = 500_000  # sentences scored by one search at most, newest first: a bounded wait anywhere
 
 
 @dataclass
@@ -194,13 +195,23 @@ def search_words(
     return repository.text_search(session, workspace_id, words, limit, among)
 
 
+@dataclass(frozen=True)
+class Nearest:
+    """Records closest in meaning, best first, and what was searched: the `searched` most recent sentences
+    of the chosen records — all of them when `complete`, else the budget stopped at older ones."""
+
+    hits: list[tuple[uuid.UUID, float]]
+    searched: int
+    complete: bool
+
+
 def similar_records(
     session: Session,
     workspace_id: uuid.UUID,
     feedback_id: uuid.UUID,
     limit: int = 20,
     among: Select[Any] | None = None,
-) -> list[tuple[uuid.UUID, float]]:
+) -> Nearest:
     """Records closest in meaning to one record (mean of its sentence embeddings; best sentence match)."""
     own = [s for s in repository.sentences_of(session, workspace_id, [feedback_id]) if s.sentiment_label]
     if not own:
@@ -217,7 +228,7 @@ def semantic_search(
     model: str,
     limit: int = 20,
     among: Select[Any] | None = None,
-) -> list[tuple[uuid.UUID, float]]:
+) -> Nearest:
     query = embeddings.encode(model, [text])[0]
     return _nearest(session, workspace_id, query, limit, set(), among)
 
@@ -229,17 +240,23 @@ def _nearest(
     limit: int,
     exclude: set[uuid.UUID],
     among: Select[Any] | None,
-) -> list[tuple[uuid.UUID, float]]:
-    """The `limit` records whose best sentence is closest to `query`, over every analysed sentence, a chunk
-    at a time. A record in the overall top `limit` is also in the top `limit` of the chunk that holds its best
-    sentence (every record ahead of it there is ahead of it overall), so each chunk hands on only its own."""
+) -> Nearest:
+    """The `limit` records whose best sentence is closest to `query`, over the most recent `SEARCH_BUDGET`
+    analysed sentences, a chunk at a time. A record in the overall top `limit` is also in the top `limit` of
+    the chunk that holds its best sentence (every record ahead of it there is ahead of it overall), so each
+    chunk hands on only its own."""
     best: dict[uuid.UUID, float] = {}
-    for records, vectors in repository.sentence_vectors(session, workspace_id, among, SEARCH_CHUNK):
-        scores = embeddings.from_bytes(vectors) @ query
+    read = 0  # one sentence past the budget is read, to tell whether the budget cut the search short
+    chunks = repository.recent_sentence_vectors(session, workspace_id, among, SEARCH_CHUNK, SEARCH_BUDGET + 1)
+    for records, vectors in chunks:
+        kept = max(0, min(len(vectors), SEARCH_BUDGET - read))
+        read += len(vectors)
+        scores = embeddings.from_bytes(vectors[:kept]) @ query
         for record, score in _best_records(records, scores, limit, exclude):
             best[record] = max(score, best.get(record, score))
     ranked = sorted(best.items(), key=lambda item: -item[1])[:limit]
-    return [(record, round(score, 4)) for record, score in ranked]
+    hits = [(record, round(score, 4)) for record, score in ranked]
+    return Nearest(hits, searched=min(read, SEARCH_BUDGET), complete=read <= SEARCH_BUDGET)
 
 
 def _best_records(

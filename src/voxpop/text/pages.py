@@ -211,8 +211,9 @@ def search_page(
     mode: Literal["words", "meaning"] = "words",
     like: uuid.UUID | None = None,
 ) -> HTMLResponse:
-    among = records_among(session, page.principal.workspace_id, chosen)
-    hits = _search(session, page.principal.workspace_id, q.strip(), mode, like, among)
+    workspace_id = page.principal.workspace_id
+    among = records_among(session, workspace_id, chosen)
+    hits, nearest = _search(session, workspace_id, q.strip(), mode, like, among)
     return render(
         request,
         "text/search.html",
@@ -221,6 +222,7 @@ def search_page(
         mode=mode,
         like=like,
         hits=hits,
+        nearest=nearest,
         filters=chosen,
         where_text=chosen.where_text(),
     )
@@ -233,16 +235,18 @@ def _search(
     mode: str,
     like: uuid.UUID | None,
     among: Select[Any] | None,
-) -> list[dict[str, Any]]:
-    """Words typed in win over "more like this", whose record the form carries along with the filters."""
-    if q and mode == "meaning":
-        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, 30, among)
-    elif q:
+) -> tuple[list[dict[str, Any]], explore.Nearest | None]:
+    """The hits, and for a search by meaning what it searched. Words typed in win over "more like this",
+    whose record the form carries along with the filters."""
+    if q and mode == "words":
         words = explore.search_words(session, workspace_id, q, 50, among)
-        return [{"record": r, "score": None} for r in words]
+        return [{"record": r, "score": None} for r in words], None
+    if q:
+        nearest = explore.semantic_search(session, workspace_id, q, get_settings().text_model, 30, among)
     elif like is not None:
-        found = explore.similar_records(session, workspace_id, like, 30, among)
+        nearest = explore.similar_records(session, workspace_id, like, 30, among)
     else:
-        return []
-    records = explore.records(session, workspace_id, [fid for fid, _ in found])
-    return [{"record": records[fid], "score": score} for fid, score in found if fid in records]
+        return [], None
+    records = explore.records(session, workspace_id, [fid for fid, _ in nearest.hits])
+    hits = [{"record": records[fid], "score": score} for fid, score in nearest.hits if fid in records]
+    return hits, nearest

@@ -257,21 +257,22 @@ def feedback_by_ids(session: Session, workspace_id: uuid.UUID, ids: Sequence[uui
     )
 
 
-def sentence_vectors(
-    session: Session, workspace_id: uuid.UUID, among: Select[Any] | None, chunk: int
+def recent_sentence_vectors(
+    session: Session, workspace_id: uuid.UUID, among: Select[Any] | None, chunk: int, limit: int
 ) -> Iterator[tuple[list[Any], list[bytes]]]:
-    """The record ids and embeddings of every analysed sentence of the workspace — of the records `among`
-    the given ids, if any are given — `chunk` rows at a time, so a search over millions holds one chunk in
+    """The record ids and embeddings of the workspace's `limit` most recent analysed sentences — of the
+    records `among` the given ids, if any are given — `chunk` rows at a time, so a search holds one chunk in
     memory. Read through the connection, not the ORM, and with the record ids as the database driver gives
-    them (`record_id` reads one): building a row object and a UUID for each of millions of sentences cost
-    more than reading them (2.4x slower on SQLite)."""
+    them (`record_id` reads one): building a row object and a UUID for each of many sentences cost more than
+    reading them (2.7x the time on SQLite, 1.2x on PostgreSQL, at 100,000 sentences)."""
     raw_id = type_coerce(TextSentence.feedback_id, NullType())
     query = select(raw_id, TextSentence.embedding).where(
         TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None)
     )
     if among is not None:
         query = query.where(TextSentence.feedback_id.in_(among))
-    for rows in session.connection().execute(query.execution_options(yield_per=chunk)).partitions():
+    newest_first = query.order_by(TextSentence.workspace_id.desc(), TextSentence.id.desc()).limit(limit)
+    for rows in session.connection().execute(newest_first.execution_options(yield_per=chunk)).partitions():
         records, embeddings = zip(*rows, strict=True)
         yield list(records), list(embeddings)
 

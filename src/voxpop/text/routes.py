@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
@@ -168,25 +168,32 @@ def search(
     session: SessionDep,
     caller: Reader,
     chosen: FiltersDep,
+    response: Response,
     q: Annotated[str | None, Query(max_length=500)] = None,
     mode: Literal["words", "meaning"] = "words",
     like: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> list[SearchHit]:
     """Verbatims by words (`q`), by meaning (`q` with mode=meaning), or "more like this" record (`like`),
-    among the records the analytics filters choose (`where`, `missing`, `since`, `until`, …)."""
+    among the records the analytics filters choose (`where`, `missing`, `since`, `until`, …). A search by
+    meaning scores the most recent sentences up to a budget; the `X-Searched-Sentences` header says how
+    many, and `X-Search-Complete: false` that older ones were left out (narrow the dates to reach them)."""
     workspace_id = caller.workspace_id
     among = records_among(session, workspace_id, chosen)
-    if like is not None:
-        found = explore.similar_records(session, workspace_id, like, limit, among)
-        return _hits(session, workspace_id, found)
-    if not q or not q.strip():
+    if like is None and (not q or not q.strip()):
         raise Invalid("q: give words to search for, or like=<record id>", [Problem("missing", "q")])
-    if mode == "meaning":
-        found = explore.semantic_search(session, workspace_id, q, get_settings().text_model, limit, among)
-        return _hits(session, workspace_id, found)
-    words = explore.search_words(session, workspace_id, q.strip(), limit, among)
-    return [_hit(record, None) for record in words]
+    if like is None and mode == "words":
+        words = explore.search_words(session, workspace_id, (q or "").strip(), limit, among)
+        return [_hit(record, None) for record in words]
+    if like is not None:
+        nearest = explore.similar_records(session, workspace_id, like, limit, among)
+    else:
+        nearest = explore.semantic_search(
+            session, workspace_id, q or "", get_settings().text_model, limit, among
+        )
+    response.headers["X-Searched-Sentences"] = str(nearest.searched)
+    response.headers["X-Search-Complete"] = "true" if nearest.complete else "false"
+    return _hits(session, workspace_id, nearest.hits)
 
 
 def records_among(session: Session, workspace_id: uuid.UUID, chosen: Filters) -> Select[Any] | None:
