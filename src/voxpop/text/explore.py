@@ -19,7 +19,7 @@ from voxpop.text.models import Theme, ThemeStatus
 
 SAME_IDEA = 0.75
 SEARCH_CHUNK = 20_000  # sentence vectors scored at a time: 30 MB of all-MiniLM-L6-v2's 384 floats
-SEARCH_BUDGET = 500_000  # sentences scored by one search at most, newest first: a bounded wait anywhere
+SEARCH_BUDGET = 200_000  # sentences scored by one search at most, newest first: a bounded wait anywhere
 
 
 @dataclass
