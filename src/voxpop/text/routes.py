@@ -180,17 +180,17 @@ def search(
     many, and `X-Search-Complete: false` that older ones were left out (narrow the dates to reach them)."""
     workspace_id = caller.workspace_id
     among = records_among(session, workspace_id, chosen)
-    if like is None and (not q or not q.strip()):
-        raise Invalid("q: give words to search for, or like=<record id>", [Problem("missing", "q")])
-    if like is None and mode == "words":
-        words = explore.search_words(session, workspace_id, (q or "").strip(), limit, among)
-        return [_hit(record, None) for record in words]
     if like is not None:
         nearest = explore.similar_records(session, workspace_id, like, limit, among)
+    elif not q or not q.strip():
+        raise Invalid("q: give words to search for, or like=<record id>", [Problem("missing", "q")])
+    elif mode == "words":
+        return [
+            _hit(record, None)
+            for record in explore.search_words(session, workspace_id, q.strip(), limit, among)
+        ]
     else:
-        nearest = explore.semantic_search(
-            session, workspace_id, q or "", get_settings().text_model, limit, among
-        )
+        nearest = explore.semantic_search(session, workspace_id, q, get_settings().text_model, limit, among)
     response.headers["X-Searched-Sentences"] = str(nearest.searched)
     response.headers["X-Search-Complete"] = "true" if nearest.complete else "false"
     return _hits(session, workspace_id, nearest.hits)
