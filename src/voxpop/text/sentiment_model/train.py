@@ -5,10 +5,12 @@
 Training data (see README.md for licences): the Women's E-Commerce Clothing Reviews (CC0) — review titles
 and review sentences, 1–2 stars negative, 4–5 stars positive, 3 stars left out — plus sentences written for
 this project: neutral ones (`neutral_sentences.txt`, the `_FRAMES` templates, and plain statements of fact found
-in the clothing reviews by the `_FACT` rule) and praise/complaints about service (`polar_sentences.txt`, the
-`_NEGATIVE_FRAMES`/`_POSITIVE_FRAMES` templates). Nothing from the airline tweets (the evaluation set) and
-nothing from any non-commercial data set is trained on. The hotel reviews of the Deceptive Opinion Spam corpus
-(CC BY-NC-SA, evaluation only) are used here only as a held-out check, never for fitting.
+in the clothing reviews by the `_FACT` rule), praise/complaints about service (`polar_sentences.txt`, the
+`_NEGATIVE_FRAMES`/`_POSITIVE_FRAMES` templates), and customer messages about service across many kinds of
+business in all three classes (`service_sentences.txt`; leave them out with `--no-service-sentences`). Nothing
+from the airline tweets (the evaluation set) and nothing from any non-commercial data set is trained on. The
+hotel reviews of the Deceptive Opinion Spam corpus (CC BY-NC-SA, evaluation only) are used here only as a
+held-out check, never for fitting.
 
 Seeded and deterministic for a given machine; embeddings are cached under /tmp/sentiment-cache/.
 """
@@ -34,7 +36,9 @@ HERE = Path(__file__).resolve().parent
 HEAD_FILE = HERE / "sentiment_head.npz"
 NEUTRAL_FILE = HERE / "neutral_sentences.txt"
 POLAR_FILE = HERE / "polar_sentences.txt"
-SERVICE_KINDS = ("written_polar", "template_polar")
+SERVICE_FILE = HERE / "service_sentences.txt"
+SERVICE_KINDS = ("written_polar", "template_polar", "written_service")
+WHOLE_KINDS = ("written_service",)  # never subsampled: their classes are near balance already
 DEFAULT_DATA = HERE.parents[3].parent / "shared" / "data"
 CACHE = Path(os.environ.get("SENTIMENT_CACHE", "/tmp/sentiment-cache"))
 CLASSES = ("negative", "neutral", "positive")
@@ -232,6 +236,17 @@ def written_polar_examples() -> list[Example]:
     return examples
 
 
+def written_service_examples(path: Path = SERVICE_FILE) -> list[Example]:
+    """Customer messages about service (negative, neutral, positive) from `service_sentences.txt`; each line is
+    its own group, so the 20 % split holds out whole lines, like the other written sentences."""
+    examples: list[Example] = []
+    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if line.strip() and not line.startswith("#"):
+            label, text = line.split("\t", 1)
+            examples.append(Example(prepare(text), CLASSES.index(label), f"service:{i}", "written_service"))
+    return examples
+
+
 def hotel_examples(data: Path) -> list[Example]:
     """Held-out only (CC BY-NC-SA, evaluation use): never passed to `fit`."""
     path = data / "deceptive_opinion_spam" / "deceptive_opinion_spam.csv"
@@ -313,13 +328,14 @@ def balance(
 ) -> tuple[list[int], npt.NDArray[np.float64]]:
     """Training rows and their weights. Positive examples are subsampled, per kind, to at most twice the
     negatives of that kind (the clothing reviews are 80 % positive); then each class is weighted so that the
-    neutral class (a few hundred sentences) weighs as much as each polar class."""
+    neutral class (a few hundred sentences) weighs as much as each polar class. Kinds in `WHOLE_KINDS` are kept
+    whole without drawing from `rng`, so adding them leaves every other draw of the run unchanged."""
     by_kind_label: dict[tuple[str, int], list[int]] = {}
     for i in indices:
         by_kind_label.setdefault((examples[i].kind, examples[i].label), []).append(i)
     chosen: list[int] = []
     for (kind, label), members in sorted(by_kind_label.items()):
-        if label == POS:
+        if label == POS and kind not in WHOLE_KINDS:
             negatives = len(by_kind_label.get((kind, NEG), []))
             members = rng.sample(members, min(len(members), 2 * negatives))
         chosen.extend(members)
@@ -334,11 +350,11 @@ def balance(
 Layers = list[tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]]
 
 
-def fit(x: Matrix, y: Labels, weights: npt.NDArray[np.float64], variant: str) -> Layers:
+def fit(x: Matrix, y: Labels, weights: npt.NDArray[np.float64], variant: str, seed: int = SEED) -> Layers:
     if variant == "logistic":
         from sklearn.linear_model import LogisticRegression
 
-        logistic = LogisticRegression(C=4.0, max_iter=2000, random_state=SEED)
+        logistic = LogisticRegression(C=4.0, max_iter=2000, random_state=seed)
         logistic.fit(x, y, sample_weight=weights)
         return [(logistic.coef_.T.astype(np.float32), logistic.intercept_.astype(np.float32))]
     from sklearn.neural_network import MLPClassifier
@@ -353,12 +369,19 @@ def fit(x: Matrix, y: Labels, weights: npt.NDArray[np.float64], variant: str) ->
         early_stopping=True,
         validation_fraction=0.1,
         n_iter_no_change=6,
-        random_state=SEED,
+        random_state=seed,
     )
     mlp.fit(x, y, sample_weight=weights)
     return [
         (w.astype(np.float32), b.astype(np.float32)) for w, b in zip(mlp.coefs_, mlp.intercepts_, strict=True)
     ]
+
+
+def load_layers(path: Path) -> Layers:
+    """The layers of a head file in the format written by `main` (`W0, b0, W1, b1, …`)."""
+    with np.load(path) as head:
+        count = sum(1 for key in head.files if key.startswith("W"))
+        return [(head[f"W{i}"], head[f"b{i}"]) for i in range(count)]
 
 
 def predict(layers: Layers, x: Matrix) -> npt.NDArray[np.float64]:
@@ -417,10 +440,31 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--service-weight",
         type=float,
         default=5.0,
-        help="weight of a written polar sentence against a review's",
+        help="weight of a written polar or service sentence against a review's",
+    )
+    parser.add_argument(
+        "--service-sentences",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="train on the written service messages (service_sentences.txt)",
+    )
+    parser.add_argument(
+        "--service-file", type=Path, default=SERVICE_FILE, help="another file of service messages"
+    )
+    parser.add_argument(
+        "--fit-seed",
+        type=int,
+        default=SEED,
+        help="seed of the model's initialisation and early-stopping split only (data splits keep SEED)",
     )
     parser.add_argument("--out", type=Path, default=HEAD_FILE)
     parser.add_argument("--no-write", action="store_true", help="evaluate only, keep the committed head")
+    parser.add_argument(
+        "--evaluate",
+        type=Path,
+        default=None,
+        help="score this head file on the held-out sets instead of training one (writes nothing)",
+    )
     args = parser.parse_args(argv)
     rng = random.Random(SEED)
     np.random.seed(SEED)
@@ -430,12 +474,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.polar:
         written += written_polar_examples() + template_polar_examples()
     examples = [e for e in clothing if e.kind != "review"] + written
+    train, test = split_groups(examples, 0.2, rng)
+    # The service messages are split (20 % of lines held out) with their own seeded generator and all their
+    # held-out lines are scored, so that with or without them every other split and sample stays the same.
+    service = written_service_examples(args.service_file) if args.service_sentences else []
+    service_train, service_test = split_groups(service, 0.2, random.Random(SEED + 1))
+    offset = len(examples)
+    examples += service
     counts = Counter((e.kind, CLASSES[e.label]) for e in examples)
     print("examples (kind, class):", dict(sorted(counts.items())))
-    train, test = split_groups(examples, 0.2, rng)
-    train, weights = balance(train, examples, rng, args.service_weight)
+    train, weights = balance(train + [offset + i for i in service_train], examples, rng, args.service_weight)
     print("training rows after balancing:", dict(Counter(CLASSES[examples[i].label] for i in train)))
-    test = sorted(rng.sample(test, min(len(test), TEST_ROWS)))
+    test = sorted(rng.sample(test, min(len(test), TEST_ROWS))) + [offset + i for i in service_test]
     test_groups = {examples[i].group for i in test}
     reviews = [e for e in clothing if e.kind == "review" and e.group in test_groups][:REVIEW_ROWS]
 
@@ -449,23 +499,32 @@ def main(argv: Sequence[str] | None = None) -> None:
         weights = np.concatenate([weights, weights[extra]])
         print(f"added {len(extra)} copies addressed to a made-up @handle")
     started = time.perf_counter()
-    layers = fit(x, y, weights, args.variant)
+    if args.evaluate is not None:
+        layers = load_layers(args.evaluate)
+        args.no_write = True
+        print(f"evaluating {args.evaluate} (not trained here)")
+    else:
+        layers = fit(x, y, weights, args.variant, args.fit_seed)
     print(
-        f"variant {args.variant} handles {args.handles}: trained in {time.perf_counter() - started:.0f} s, "
+        f"variant {args.variant} fit seed {args.fit_seed} handles {args.handles} service weight {args.service_weight} "
+        f"service sentences {args.service_sentences}: trained in {time.perf_counter() - started:.0f} s, "
         f"layers {[w.shape for w, _ in layers]}"
     )
 
-    print("held-out figures (20 % of reviews and of the neutral sentences, never trained on):")
+    print("held-out figures (20 % of reviews and of the written sentences, never trained on):")
     held = predict(layers, embed([examples[i].text for i in test])).argmax(axis=1)
     for kinds in (
         ("title",),
         ("sentence", "fact", "written", "template"),
         ("written_polar", "template_polar"),
+        ("written_service",),
         ("written",),
         ("template",),
         ("fact",),
     ):
         chosen = [j for j, i in enumerate(test) if examples[i].kind in kinds]
+        if not chosen:
+            continue
         present = sorted({int(labels[test[j]]) for j in chosen})
         report(
             "+".join(kinds),
