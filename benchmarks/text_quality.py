@@ -2,8 +2,8 @@
 
 (The themes section lives in text_themes.py: our discovery beside BERTopic, NMI and ARI.)
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/text_quality.py [--section sentiment|signals|all] [--data DIR]
-        [--labels dev|test|both]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/text_quality.py [--section sentiment|signals|themes|all]
+        [--data DIR] [--labels dev|test|both] [--repeats N]
 
 - sentiment: all airline tweets (Twitter US Airline Sentiment, 3 classes), our pipeline beside VADER on the same
   texts in the same run: macro-F1, accuracy, confusion matrices, timing. No airline tweet is in our training
@@ -233,6 +233,9 @@ def main() -> None:
     parser.add_argument(
         "--labels", choices=[*LABEL_FILES, "both"], default="both", help="signals: which hand-labelled set(s)"
     )
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="themes: runs of ours and of BERTopic over one embedding"
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -244,7 +247,11 @@ def main() -> None:
         f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, numpy {np.__version__}"
     )
     sets = tuple(LABEL_FILES) if args.labels == "both" else (args.labels,)
-    sections = {**SECTIONS, "signals": partial(section_signals, sets=sets)}
+    sections: dict[str, Callable[[Path], None]] = {
+        **SECTIONS,
+        "signals": partial(section_signals, sets=sets),
+        "themes": partial(section_themes, repeats=args.repeats),
+    }
     for name, section in sections.items():
         if args.section in (name, "all"):
             section(args.data)
