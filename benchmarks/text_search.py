@@ -139,12 +139,17 @@ def measure(store: str, sentences: int, repeats: int) -> None:
             assert some is not None
             quarter = SliceQuery("", where=(("channel", "email"),), since=date(2025, 10, 1))
             among = matching_ids(session, workspace_id, quarter)
+            week = SliceQuery("", where=(("channel", "email"),), since=date(2025, 12, 25))
+            narrow = matching_ids(session, workspace_id, week)
             shapes: dict[str, Callable[[], Any]] = {
                 "more like this, whole workspace": lambda: explore.similar_records(
                     session, workspace_id, some, 20
                 ),
                 "more like this, channel=email since 2025-10-01": lambda: explore.similar_records(
                     session, workspace_id, some, 20, among
+                ),
+                "more like this, channel=email since 2025-12-25": lambda: explore.similar_records(
+                    session, workspace_id, some, 20, narrow
                 ),
                 "words, whole workspace": lambda: explore.search_words(session, workspace_id, "charged", 20),
                 "words, channel=email since 2025-10-01": lambda: explore.search_words(

@@ -41,7 +41,7 @@ class TextSentence(IdMixin, Base):
     __table_args__ = (
         Index("ix_text_sentences_feedback", "feedback_id", "position"),
         Index("ix_text_sentences_workspace_theme", "workspace_id", "theme_id"),
-        Index("ix_text_sentences_workspace_recent", "workspace_id", "id"),
+        Index("ix_text_sentences_workspace_recent", "workspace_id", "id", "feedback_id"),
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))

@@ -2,7 +2,8 @@
 
 "More like this" scores at most `text.explore.SEARCH_BUDGET` of the chosen records' sentences, the most recent
 first (sentence ids are time-ordered UUIDv7), so its time stays bounded however many a workspace holds. This
-index gives that order without sorting every sentence of the workspace.
+index gives that order without sorting every sentence of the workspace, and holds each sentence's record, so a
+search narrowed by the analytics filters tests its records in the index and reads only matching sentences.
 
 Revision ID: 0018
 Revises: 0017
@@ -20,7 +21,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_text_sentences_workspace_recent", "text_sentences", ["workspace_id", "id"])
+    op.create_index(
+        "ix_text_sentences_workspace_recent", "text_sentences", ["workspace_id", "id", "feedback_id"]
+    )
 
 
 def downgrade() -> None:
