@@ -8,6 +8,10 @@ second process and speaks HTTP/1.1 keep-alive over raw asyncio streams on 127.0.
 stays small. A submission is page 1 (the 0–10 answer; creates the response) then page 2 (a text); it counts
 as completed when both come back 303 (201 for the bare endpoint). Latency is per POST. After the run the
 accepted submissions are counted in the database (completed responses and survey feedback records).
+
+The floor (`--floor`, on by default) is a third target per store: the bare endpoint's checks plus one
+autocommitted statement per page on the store's fastest path — what no save that keeps the answer before
+replying can beat here.
 """
 
 from __future__ import annotations
