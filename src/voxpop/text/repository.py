@@ -278,7 +278,7 @@ def recent_sentence_vectors(
 
 
 def record_id(raw: Any) -> uuid.UUID:
-    """A record id as `sentence_vectors` gives it (a UUID from PostgreSQL, 32 hex digits from SQLite)."""
+    """A record id as `recent_sentence_vectors` gives it (a UUID from PostgreSQL, 32 hex digits from SQLite)."""
     return raw if isinstance(raw, uuid.UUID) else uuid.UUID(hex=str(raw))
 
 
