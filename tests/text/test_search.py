@@ -1,6 +1,6 @@
 """Search keeps to the records the analytics filters choose — the same `where`, `missing`, `since` and `until`
-as every figure — by words, by meaning and "more like this", and reads every analysed sentence of the
-workspace, a chunk at a time."""
+as every figure — by words, by meaning and "more like this"; by meaning, it reads the newest analysed sentences a
+chunk at a time, up to a budget, and says when the budget stopped it."""
 
 from __future__ import annotations
 
