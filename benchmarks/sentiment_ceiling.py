@@ -69,31 +69,16 @@ def prepared_embeddings(texts: Sequence[str]) -> Matrix:
     return vectors
 
 
-def logistic(x: Matrix, y: Labels) -> Callable[[Matrix], Labels]:
-    from sklearn.linear_model import LogisticRegression
+def head(variant: str) -> Classifier:
+    """`train.py`'s own fit (equal weights) and prediction, for `variant` "logistic" or "mlp" (its default
+    head: 256 hidden units, early stopping)."""
+    from voxpop.text.sentiment_model.train import fit, predict
 
-    model = LogisticRegression(C=4.0, max_iter=2000, random_state=SEED)
-    model.fit(x, y)
-    return lambda rows: np.asarray(model.predict(rows), dtype=np.int64)
+    def make(x: Matrix, y: Labels) -> Callable[[Matrix], Labels]:
+        layers = fit(x, y, np.ones(len(y)), variant, seed=SEED)
+        return lambda rows: np.asarray(predict(layers, rows).argmax(axis=1), dtype=np.int64)
 
-
-def mlp(x: Matrix, y: Labels) -> Callable[[Matrix], Labels]:
-    """The same shape and settings as `train.py`'s default head (256 hidden units, early stopping)."""
-    from sklearn.neural_network import MLPClassifier
-
-    model = MLPClassifier(
-        hidden_layer_sizes=(256,),
-        alpha=1e-3,
-        batch_size=256,
-        learning_rate_init=1e-3,
-        max_iter=60,
-        early_stopping=True,
-        validation_fraction=0.1,
-        n_iter_no_change=6,
-        random_state=SEED,
-    )
-    model.fit(x, y)
-    return lambda rows: np.asarray(model.predict(rows), dtype=np.int64)
+    return make
 
 
 def cross_validate(name: str, make: Classifier, x: Matrix, y: Labels, folds: int) -> None:
@@ -144,10 +129,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("features: whole-tweet all-MiniLM-L6-v2 embedding (L2-normalised) of train.prepare(text)")
     x = prepared_embeddings(texts)
     cross_validate(
-        "logistic regression (C=4), trained in-domain on airline tweets", logistic, x, y, args.folds
+        "logistic regression (C=4), trained in-domain on airline tweets", head("logistic"), x, y, args.folds
     )
     cross_validate(
-        "MLP 256 (train.py's head shape), trained in-domain on airline tweets", mlp, x, y, args.folds
+        "MLP 256 (train.py's head shape), trained in-domain on airline tweets", head("mlp"), x, y, args.folds
     )
 
 

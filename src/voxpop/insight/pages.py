@@ -87,7 +87,6 @@ def overview_page(
         overview=overview,
         busiest=max((n for _, n in overview.by_month), default=0),
         filters=chosen,
-        where_text=chosen.where_text(),
     )
 
 
@@ -119,7 +118,6 @@ def trends_page(
         metric=metric,
         by=by,
         filters=chosen,
-        where_text=chosen.where_text(),
         chart=Markup(charts.trend(figures, by, title)),
         title=title,
     )

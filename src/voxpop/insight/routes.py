@@ -52,7 +52,7 @@ class Filters:
         return SliceQuery(metric, by, self.where, self.since, self.until, self.text, self.preceded_by)
 
     def where_text(self) -> list[str]:
-        """The FIELD=VALUE conditions as a filter form shows them (a "missing" one is a hidden field)."""
+        """The FIELD=VALUE conditions as the filter form shows them (a "missing" one is a hidden field)."""
         return [f"{name}={value}" for name, value in self.where if value is not None]
 
     def narrows(self) -> bool:

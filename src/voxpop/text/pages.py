@@ -224,7 +224,6 @@ def search_page(
         hits=hits,
         nearest=nearest,
         filters=chosen,
-        where_text=chosen.where_text(),
     )
 
 
