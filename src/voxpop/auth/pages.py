@@ -9,7 +9,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from voxpop.auth import service
-from voxpop.kit import clock
 from voxpop.kit.errors import Unauthorized
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageDep, check_csrf, render
@@ -36,8 +35,7 @@ def login(
     except Unauthorized as error:
         return render(request, "auth/login.html", status_code=401, error=error.message, email=email)
     request.session.clear()
-    request.session["user_id"] = str(user.id)
-    request.session["issued_at"] = clock.now().timestamp()
+    request.session.update(service.new_session(user))
     return RedirectResponse("/", status_code=303)
 
 

@@ -10,9 +10,11 @@ import hashlib
 import hmac
 import secrets
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -24,8 +26,12 @@ from voxpop.auth.roles import Role
 from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
+from voxpop.kit.secret import secret_key
+from voxpop.kit.settings import get_settings
 
 KEY_PREFIX = "vpk_"
+SESSION_STAMP_PURPOSE = b"voxpop session stamp\0"
+SESSION_CLOCK_SKEW_SECONDS = 60
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 
@@ -106,14 +112,39 @@ def authenticate(session: Session, email: str, password: str) -> User:
 
 
 def end_sessions(session: Session, user_id: uuid.UUID) -> None:
-    """Sign the user out everywhere: sessions issued before now stop working, even copied cookies."""
+    """Sign the user out everywhere: every session's stamp changes, so even copied cookies stop working."""
     user = repository.user_by_id(session, user_id)
     if user is not None:
         user.sessions_valid_after = clock.now()
 
 
-def session_is_current(user: User, issued_at: float) -> bool:
-    return user.sessions_valid_after is None or issued_at >= user.sessions_valid_after.timestamp()
+def session_stamp(user: User) -> str:
+    """What a session cookie must carry to be current: it changes when the user signs out everywhere or gets
+    a new password, whatever times a cookie claims."""
+    ended = user.sessions_valid_after.isoformat() if user.sessions_valid_after else "never"
+    message = f"{user.id}:{ended}:{user.password_hash}".encode()
+    return hmac.new(secret_key().encode(), SESSION_STAMP_PURPOSE + message, hashlib.sha256).hexdigest()[:32]
+
+
+def new_session(user: User) -> dict[str, Any]:
+    """The signed session cookie's data for a user who just signed in."""
+    return {"user_id": str(user.id), "issued_at": clock.now().timestamp(), "stamp": session_stamp(user)}
+
+
+def session_user(session: Session, data: Mapping[str, Any]) -> User | None:
+    """The active user a session cookie's data signs in, or None: no user, a sign-in time in the future or older
+    than the absolute lifetime (`SESSION_MAX_HOURS`), or a stamp from before signing out everywhere."""
+    try:
+        user_id, issued_at, stamp = uuid.UUID(data["user_id"]), float(data["issued_at"]), str(data["stamp"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    age = clock.now().timestamp() - issued_at
+    if not -SESSION_CLOCK_SKEW_SECONDS <= age <= get_settings().session_max_hours * 3600:
+        return None
+    user = repository.user_by_id(session, user_id)
+    if user is None or not user.is_active or not hmac.compare_digest(stamp, session_stamp(user)):
+        return None
+    return user
 
 
 def get_user(session: Session, user_id: uuid.UUID) -> User | None:
