@@ -24,6 +24,11 @@ def add(session: Session, row: User | Membership | ApiKey) -> None:
     session.flush()
 
 
+def delete(session: Session, row: Membership) -> None:
+    session.delete(row)
+    session.flush()
+
+
 def membership(session: Session, user_id: uuid.UUID, workspace_id: uuid.UUID) -> Membership | None:
     return session.get(Membership, (user_id, workspace_id))
 

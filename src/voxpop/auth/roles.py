@@ -40,3 +40,12 @@ def allows(role: str, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[Role(role)]
     except ValueError:
         return False
+
+
+def within(role: str, limit: str) -> str:
+    """The strongest role whose permissions both `role` and `limit` have: what a key of `role` may do for a
+    member whose role is `limit` (an admin key of a member demoted to agent acts as an agent; an analyst key
+    of an agent, whose permissions overlap only in reading, acts as a viewer)."""
+    allowed = ROLE_PERMISSIONS[Role(role)] & ROLE_PERMISSIONS[Role(limit)]
+    fitting = [r for r in Role if ROLE_PERMISSIONS[r] <= allowed]
+    return max(fitting, key=lambda r: len(ROLE_PERMISSIONS[r])).value

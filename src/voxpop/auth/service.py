@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from voxpop.auth import repository
 from voxpop.auth.models import ApiKey, Membership, User
-from voxpop.auth.roles import Role
+from voxpop.auth.roles import Role, within
 from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
@@ -90,6 +90,19 @@ def add_member(session: Session, user: User, workspace_id: uuid.UUID, role: str)
     membership = Membership(user_id=user.id, workspace_id=workspace_id, role=_role(role))
     repository.add(session, membership)
     return membership
+
+
+def remove_member(session: Session, user: User, workspace_id: uuid.UUID) -> None:
+    """Take the user out of the workspace: their pages and the API keys acting for them stop working there."""
+    membership = repository.membership(session, user.id, workspace_id)
+    if membership is None:
+        raise NotFound(f"member {user.email}")
+    repository.delete(session, membership)
+
+
+def deactivate_user(session: Session, user: User) -> None:
+    """The user can no longer sign in; their sessions and the API keys acting for them stop working."""
+    user.is_active = False
 
 
 def user_by_email(session: Session, email: str) -> User:
@@ -201,7 +214,22 @@ def principal_for_key(session: Session, secret: str) -> Principal:
         raise Unauthorized(f"API key {key.prefix} was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC")
     if key.expires_at is not None and key.expires_at <= now:
         raise Unauthorized(f"API key {key.prefix} expired on {key.expires_at:%Y-%m-%d %H:%M} UTC")
-    return Principal(workspace_id=key.workspace_id, role=key.role, user_id=key.user_id, api_key_id=key.id)
+    role = key.role if key.user_id is None else _role_of_users_key(session, key, key.user_id)
+    return Principal(workspace_id=key.workspace_id, role=role, user_id=key.user_id, api_key_id=key.id)
+
+
+def _role_of_users_key(session: Session, key: ApiKey, user_id: uuid.UUID) -> str:
+    """A key tied to a user acts at most with the user's current role in the key's workspace, and not at all
+    once the user is deactivated or no longer a member: checked at every use."""
+    user = repository.user_by_id(session, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized(f"API key {key.prefix} acts for a user who has been deactivated")
+    membership = repository.membership(session, user_id, key.workspace_id)
+    if membership is None:
+        raise Unauthorized(
+            f"API key {key.prefix} acts for a user who is no longer a member of this workspace"
+        )
+    return within(key.role, membership.role)
 
 
 KEY_USE_RESOLUTION = timedelta(minutes=5)
