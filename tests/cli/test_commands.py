@@ -84,3 +84,13 @@ def test_removing_or_deactivating_a_user_from_the_command_line_ends_their_keys(
     session.rollback()
     logged = session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("user."))).all()
     assert sorted(logged) == ["user.add", "user.add", "user.deactivate", "user.remove"]
+
+
+def test_user_create_refuses_a_guessable_password_and_generates_a_strong_one(session: Session) -> None:
+    as_json("workspace", "create", "Passwords")
+    blank = voxpop(
+        "user", "create", "a@example.com", "--workspace", "Passwords", "--password", " " * 10, check=False
+    )
+    assert blank.returncode == 1 and "password: is too easy to guess" in blank.stderr
+    created = as_json("user", "create", "a@example.com", "--workspace", "Passwords")
+    assert len(str(created["password"])) >= 16

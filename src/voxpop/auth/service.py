@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 import uuid
 from collections.abc import Mapping
@@ -20,19 +21,18 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from voxpop.auth import repository
+from voxpop.auth import passwords, repository, throttle
 from voxpop.auth.models import ApiKey, Membership, User
 from voxpop.auth.roles import Role, within
 from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
-from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
+from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, TooManyAttempts, Unauthorized
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import get_settings
 
 KEY_PREFIX = "vpk_"
 SESSION_STAMP_PURPOSE = b"voxpop session stamp\0"
 SESSION_CLOCK_SKEW_SECONDS = 60
-MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 
 
@@ -71,10 +71,7 @@ def create_user(session: Session, email: str, password: str, name: str = "") -> 
         email = normalise_email(email) or ""
     except ValueError as error:
         raise Invalid("invalid email", [Problem(str(error), field="email")]) from None
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(
-            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
-        )
+    passwords.check(password, email, name)
     if repository.user_by_email(session, email) is not None:
         raise Conflict(f"a user with email {email} already exists")
     user = User(email=email, name=name, password_hash=_hasher.hash(password))
@@ -97,7 +94,7 @@ def remove_member(session: Session, user: User, workspace_id: uuid.UUID) -> None
     membership = repository.membership(session, user.id, workspace_id)
     if membership is None:
         raise NotFound(f"member {user.email}")
-    repository.delete(session, membership)
+    repository.delete_membership(session, membership)
 
 
 def deactivate_user(session: Session, user: User) -> None:
@@ -105,8 +102,12 @@ def deactivate_user(session: Session, user: User) -> None:
     user.is_active = False
 
 
+def find_user(session: Session, email: str) -> User | None:
+    return repository.user_by_email(session, email.strip().lower())
+
+
 def user_by_email(session: Session, email: str) -> User:
-    user = repository.user_by_email(session, email.strip().lower())
+    user = find_user(session, email)
     if user is None:
         raise NotFound(f"user {email}")
     return user
@@ -122,6 +123,40 @@ def authenticate(session: Session, email: str, password: str) -> User:
     if user is None or not user.is_active:
         raise Unauthorized("wrong email or password")
     return user
+
+
+class SignInThrottled(TooManyAttempts):
+    """Too many wrong passwords for this account or from this address; `failure` is set when this attempt
+    was itself a wrong password (and so started or lengthened the wait), None when it was refused unchecked."""
+
+    def __init__(self, message: str, retry_after: int, failure: throttle.Failure | None) -> None:
+        super().__init__(message, retry_after)
+        self.failure = failure
+
+
+def sign_in(session: Session, email: str, password: str, address: str) -> User:
+    """`authenticate`, throttled per account and per address (see `auth.throttle`): a caller who must wait
+    is refused before the password is checked, whether or not it is right."""
+    if wait := throttle.wait_seconds(session, email, address):
+        raise SignInThrottled(f"too many failed sign-ins: try again in {_duration(wait)}", wait, None)
+    try:
+        user = authenticate(session, email, password)
+    except Unauthorized as error:
+        failure = throttle.record_failure(session, email, address)
+        if failure.wait_seconds:
+            message = (
+                f"{error.message}; too many failed sign-ins: try again in {_duration(failure.wait_seconds)}"
+            )
+            raise SignInThrottled(message, failure.wait_seconds, failure) from None
+        raise
+    throttle.record_success(session, email, address)
+    return user
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 def end_sessions(session: Session, user_id: uuid.UUID) -> None:
@@ -261,8 +296,6 @@ def api_keys(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(
-            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
-        )
+    """A new password; it also ends the user's sessions (their stamp changes)."""
+    passwords.check(password, user.email, user.name)
     user.password_hash = _hasher.hash(password)

@@ -78,7 +78,7 @@ def user_create(
     workspace: WorkspaceOpt,
     role: Annotated[str, typer.Option(help="admin, analyst, agent or viewer")] = "analyst",
     password: Annotated[
-        str | None, typer.Option(help="At least 10 characters; generated if left out.")
+        str | None, typer.Option(help="At least 10 characters, not easy to guess; generated if left out.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

@@ -81,7 +81,17 @@ def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
     return found
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, template, {"csrf_token": csrf_token(request), **context}, status_code=status_code
+        request,
+        template,
+        {"csrf_token": csrf_token(request), **context},
+        status_code=status_code,
+        headers=headers,
     )
