@@ -6,6 +6,7 @@ Every setting is listed in docs/settings.md; keep the two in step.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +20,7 @@ from pydantic_settings import (
 )
 
 MIN_SECRET_CHARS = 32
+FRAME_ORIGIN = re.compile(r"^(\*|'self'|https?:|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$")
 
 
 def _config_file() -> Path:
@@ -36,6 +38,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     cookie_secure: bool = False
+    embed_allowed_origins: list[str] = ["*"]
     session_idle_hours: float = Field(24.0, gt=0)
     session_max_hours: float = Field(168.0, gt=0)
     signin_free_failures: int = Field(5, ge=1)
@@ -97,6 +100,10 @@ class Settings(BaseSettings):
         if self.env == "production" and not self.cookie_secure:
             raise ValueError(
                 "VOXPOP_COOKIE_SECURE must be true when VOXPOP_ENV=production (serve over HTTPS)"
+            )
+        if bad := [o for o in self.embed_allowed_origins if not FRAME_ORIGIN.match(o)]:
+            raise ValueError(
+                f"VOXPOP_EMBED_ALLOWED_ORIGINS: {bad[0]!r} is not an origin; use * or https://host[:port] values"
             )
         if self.session_idle_hours > self.session_max_hours:
             raise ValueError("VOXPOP_SESSION_IDLE_HOURS must not exceed VOXPOP_SESSION_MAX_HOURS")

@@ -52,7 +52,7 @@ from voxpop.survey import routes as survey_routes
 from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
-from voxpop.web import errors
+from voxpop.web import errors, security
 from voxpop.web.limits import BodySizeLimit
 
 JOB_MODULES = (
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes
     )
     errors.install(app)
+    security.install(app, settings)
     for module in (
         survey_public,  # first: respondents' pages are the busiest, and routes are matched in order
         feedback_routes,
