@@ -7,6 +7,7 @@ import os
 import stat
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,24 @@ def test_a_set_secret_key_is_used_and_nothing_is_written(
     monkeypatch.setenv("VOXPOP_SECRET_KEY", "x" * 40)
     assert secret_key(Settings()) == "x" * 40
     assert not secret_file(unset_secret).exists()
+
+
+def test_keys_derived_from_a_generated_secret_survive_a_restart(
+    unset_secret: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voxpop.kit.settings import get_settings
+    from voxpop.survey.contact import address_hash
+
+    workspace_id = uuid.uuid4()
+    get_settings.cache_clear()
+    try:
+        kept = address_hash(workspace_id, "Ann@Example.com")
+        forget_stored_secrets()
+        assert address_hash(workspace_id, "ann@example.com ") == kept
+        monkeypatch.setenv("VOXPOP_SECRET_KEY", "y" * 40)
+        get_settings.cache_clear()
+        assert address_hash(workspace_id, "ann@example.com") != kept
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        forget_stored_secrets()
