@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -94,3 +95,11 @@ def test_user_create_refuses_a_guessable_password_and_generates_a_strong_one(ses
     assert blank.returncode == 1 and "password: is too easy to guess" in blank.stderr
     created = as_json("user", "create", "a@example.com", "--workspace", "Passwords")
     assert len(str(created["password"])) >= 16
+
+
+def test_the_demo_refuses_a_guessable_admin_password(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOXPOP_DEMO_PASSWORD", "password123")
+    refused = voxpop("demo", "--no-serve", check=False)
+    assert refused.returncode == 1 and "is too easy to guess" in refused.stderr

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from voxpop import migrations
-from voxpop.cli.output import console, progress_bar
+from voxpop.cli.output import console, progress_bar, reports_errors
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
 from voxpop.kit.secret import SecretKeyError, secret_key
@@ -60,6 +60,7 @@ def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
     celery.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"])
 
 
+@reports_errors
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated company.")] = 7,
     serve_after: Annotated[
