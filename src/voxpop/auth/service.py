@@ -10,10 +10,11 @@ import hashlib
 import hmac
 import math
 import secrets
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -163,7 +164,7 @@ def end_sessions(session: Session, user_id: uuid.UUID) -> None:
     """Sign the user out everywhere: every session's stamp changes, so even copied cookies stop working."""
     user = repository.user_by_id(session, user_id)
     if user is not None:
-        user.sessions_valid_after = clock.now()
+        user.sessions_valid_after = datetime.now(UTC)  # a session time: the wall clock (see `new_session`)
 
 
 def session_stamp(user: User) -> str:
@@ -175,8 +176,9 @@ def session_stamp(user: User) -> str:
 
 
 def new_session(user: User) -> dict[str, Any]:
-    """The signed session cookie's data for a user who just signed in."""
-    return {"user_id": str(user.id), "issued_at": clock.now().timestamp(), "stamp": session_stamp(user)}
+    """The signed session cookie's data for a user who just signed in. Session times are wall-clock times, like
+    the cookie signature's own (the idle limit), not the app's clock that tests move."""
+    return {"user_id": str(user.id), "issued_at": time.time(), "stamp": session_stamp(user)}
 
 
 def session_user(session: Session, data: Mapping[str, Any]) -> User | None:
@@ -186,7 +188,7 @@ def session_user(session: Session, data: Mapping[str, Any]) -> User | None:
         user_id, issued_at, stamp = uuid.UUID(data["user_id"]), float(data["issued_at"]), str(data["stamp"])
     except (KeyError, TypeError, ValueError):
         return None
-    age = clock.now().timestamp() - issued_at
+    age = time.time() - issued_at
     if not -SESSION_CLOCK_SKEW_SECONDS <= age <= get_settings().session_max_hours * 3600:
         return None
     user = repository.user_by_id(session, user_id)
