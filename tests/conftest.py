@@ -8,8 +8,6 @@ test rather than by rolling back one transaction.
 from __future__ import annotations
 
 import os
-import socket
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,11 +17,12 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from tests.servers import serving
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 pytest_plugins = ["tests.browser"]
@@ -172,31 +171,15 @@ def session(engine: Engine) -> Iterator[Session]:
         db_session.rollback()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url(settings_env: None) -> Iterator[str]:
     """The real app, served by uvicorn on 127.0.0.1 in this process (so tests can move its clock)."""
     from voxpop.web.app import create_app
 
-    port = _free_port()
     app = create_app()
     _served["app"] = app
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as url:
+        yield url
 
 
 _served: dict[str, Any] = {}

@@ -1,7 +1,7 @@
 """Imports every table so that Alembic and the test database see the whole schema."""
 
 from voxpop.audit.models import AuditEvent
-from voxpop.auth.models import ApiKey, Membership, User
+from voxpop.auth.models import ApiKey, Membership, SignInFailures, User
 from voxpop.case.models import (
     Case,
     CaseCode,
@@ -67,6 +67,7 @@ __all__ = [
     "RuleEvaluation",
     "RuleMatch",
     "SavedView",
+    "SignInFailures",
     "SlaPolicy",
     "Survey",
     "SurveyContactRules",

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import feedback, make_key, make_tenant, make_workspace, writing
+from tests.factories import feedback, make_key, make_tenant, make_user_key, make_workspace, writing
 from voxpop.auth import service
-from voxpop.auth.models import ApiKey
+from voxpop.auth.models import ApiKey, User
+from voxpop.auth.roles import within
 from voxpop.kit import clock
 
 
@@ -90,3 +92,57 @@ def test_the_last_use_of_a_key_is_recorded(http: httpx.Client, session: Session)
     session.rollback()
     row = session.scalars(select(ApiKey).where(ApiKey.workspace_id == tenant.workspace_id)).one()
     assert row.last_used_at is not None
+
+
+def _member(session: Session, email: str) -> User:
+    session.rollback()
+    return service.user_by_email(session, email)
+
+
+def test_a_users_key_acts_at_most_with_the_users_current_role(http: httpx.Client, session: Session) -> None:
+    workspace_id = make_workspace(session)
+    email, key = make_user_key(session, workspace_id, "admin")
+    headers = {"Authorization": f"Bearer {key}"}
+    assert http.post("/api/v1/feedback", json=feedback(), headers=headers).status_code == 201
+    with writing(session) as writer:
+        service.add_member(writer, service.user_by_email(writer, email), workspace_id, "viewer")
+    reply = http.post("/api/v1/feedback", json=feedback(), headers=headers)
+    assert reply.status_code == 403
+    assert reply.json()["error"]["message"] == "the role 'viewer' may not write data"
+    assert http.get("/api/v1/feedback", headers=headers).status_code == 200
+
+
+def test_a_users_key_dies_when_the_user_leaves_the_workspace(http: httpx.Client, session: Session) -> None:
+    workspace_id = make_workspace(session)
+    email, key = make_user_key(session, workspace_id, "analyst")
+    with writing(session) as writer:
+        service.remove_member(writer, service.user_by_email(writer, email), workspace_id)
+    reply = http.get("/api/v1/feedback", headers={"Authorization": f"Bearer {key}"})
+    assert reply.status_code == 401
+    assert reply.json()["error"]["message"].endswith("is no longer a member of this workspace")
+
+
+def test_a_users_key_dies_when_the_user_is_deactivated(http: httpx.Client, session: Session) -> None:
+    workspace_id = make_workspace(session)
+    email, key = make_user_key(session, workspace_id, "admin")
+    with writing(session) as writer:
+        service.deactivate_user(writer, service.user_by_email(writer, email))
+    reply = http.get("/api/v1/feedback", headers={"Authorization": f"Bearer {key}"})
+    assert reply.status_code == 401
+    assert reply.json()["error"]["message"].endswith("acts for a user who has been deactivated")
+    assert _member(session, email).is_active is False
+
+
+@pytest.mark.parametrize(
+    ("key_role", "member_role", "acts_as"),
+    [
+        ("admin", "agent", "agent"),
+        ("viewer", "admin", "viewer"),
+        ("analyst", "agent", "viewer"),
+        ("agent", "agent", "agent"),
+    ],
+)
+def test_a_key_tied_to_a_member_acts_with_what_both_roles_allow(
+    key_role: str, member_role: str, acts_as: str
+) -> None:
+    assert within(key_role, member_role) == acts_as

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from tests.factories import make_user, make_workspace, writing
+from tests.factories import make_user, make_workspace, unique, writing
 from voxpop.auth import service
 from voxpop.kit.errors import Conflict, Invalid, Unauthorized
 
@@ -38,3 +38,23 @@ def test_short_passwords_duplicate_users_and_unknown_roles_are_refused(session: 
         with pytest.raises(Invalid) as unknown_role:
             service.create_api_key(writer, workspace_id, role="owner")
     assert "admin, analyst, agent, viewer" in unknown_role.value.problems[0].reason
+
+
+@pytest.mark.parametrize("password", ["          ", "password123", "qwertyuiop", "1234567890", "Password1!"])
+def test_blank_and_common_passwords_are_refused_wherever_a_password_is_set(
+    session: Session, password: str
+) -> None:
+    email = make_user(session, make_workspace(session))
+    with writing(session) as writer:
+        with pytest.raises(Invalid) as on_create:
+            service.create_user(writer, unique("new") + "@example.com", password)
+        with pytest.raises(Invalid) as on_change:
+            service.set_password(writer, service.user_by_email(writer, email), password)
+    for refused in (on_create.value, on_change.value):
+        (problem,) = refused.problems
+        assert problem.field == "password" and problem.reason.startswith("is too easy to guess: ")
+
+
+def test_a_password_made_of_the_users_own_email_is_refused(session: Session) -> None:
+    with writing(session) as writer, pytest.raises(Invalid, match="password refused"):
+        service.create_user(writer, "dana.whitfield@example.com", "dana.whitfield2024")

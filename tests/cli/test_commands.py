@@ -7,7 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from voxpop.audit.models import AuditEvent
 
 
 def voxpop(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -60,3 +65,41 @@ def test_errors_are_precise_and_exit_non_zero(session: Session, tmp_path: Path) 
         "user", "create", "x@example.com", "--workspace", "dup", "--role", "boss", check=False
     )
     assert wrong_role.returncode == 1 and "unknown role 'boss'" in wrong_role.stderr
+
+
+def test_removing_or_deactivating_a_user_from_the_command_line_ends_their_keys(
+    http: httpx.Client, session: Session
+) -> None:
+    as_json("workspace", "create", "Keys")
+    keys = {}
+    for email in ("leaving@example.com", "gone@example.com"):
+        voxpop("user", "create", email, "--workspace", "Keys", "--role", "agent")
+        keys[email] = as_json("apikey", "create", "--workspace", "Keys", "--role", "agent", "--user", email)[
+            "key"
+        ]
+        assert http.get("/api/v1/feedback", headers={"X-API-Key": str(keys[email])}).status_code == 200
+    voxpop("user", "remove", "leaving@example.com", "--workspace", "Keys")
+    voxpop("user", "deactivate", "gone@example.com")
+    for key in keys.values():
+        assert http.get("/api/v1/feedback", headers={"X-API-Key": str(key)}).status_code == 401
+    session.rollback()
+    logged = session.scalars(select(AuditEvent.action).where(AuditEvent.action.startswith("user."))).all()
+    assert sorted(logged) == ["user.add", "user.add", "user.deactivate", "user.remove"]
+
+
+def test_user_create_refuses_a_guessable_password_and_generates_a_strong_one(session: Session) -> None:
+    as_json("workspace", "create", "Passwords")
+    blank = voxpop(
+        "user", "create", "a@example.com", "--workspace", "Passwords", "--password", " " * 10, check=False
+    )
+    assert blank.returncode == 1 and "password: is too easy to guess" in blank.stderr
+    created = as_json("user", "create", "a@example.com", "--workspace", "Passwords")
+    assert len(str(created["password"])) >= 16
+
+
+def test_the_demo_refuses_a_guessable_admin_password(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOXPOP_DEMO_PASSWORD", "password123")
+    refused = voxpop("demo", "--no-serve", check=False)
+    assert refused.returncode == 1 and "is too easy to guess" in refused.stderr

@@ -29,11 +29,23 @@ def test_the_default_database_is_a_sqlite_file_in_the_data_directory(monkeypatch
     assert Settings().resolved_database_url == "sqlite:////srv/voxpop/voxpop.db"
 
 
-def test_outside_development_the_default_secret_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VOXPOP_ENV", "production")
+def test_no_secret_key_is_known_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("VOXPOP_SECRET_KEY", raising=False)
-    with pytest.raises(ValidationError, match="VOXPOP_SECRET_KEY must be set"):
+    assert Settings().secret_key is None
+
+
+def test_a_short_secret_key_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOXPOP_SECRET_KEY", "too-short")
+    with pytest.raises(ValidationError, match="at least 32 random characters"):
         Settings()
+
+
+def test_production_needs_secure_cookies(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VOXPOP_ENV", "production")
+    with pytest.raises(ValidationError, match="VOXPOP_COOKIE_SECURE must be true"):
+        Settings()
+    monkeypatch.setenv("VOXPOP_COOKIE_SECURE", "true")
+    assert Settings().cookie_secure
 
 
 def test_out_of_range_settings_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,3 +52,15 @@ class ApiKey(IdMixin, Base):
     expires_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+
+
+class SignInFailures(Base):
+    """Recent failed sign-ins of one account or one network address, for throttling. The key is an HMAC of
+    `account:<email>` or `address:<ip>` (an IPv6 address by its /64), so the table names nobody."""
+
+    __tablename__ = "sign_in_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]
+    blocked_until: Mapped[datetime | None]

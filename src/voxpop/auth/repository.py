@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from voxpop.auth.models import ApiKey, Membership, User
+from voxpop.auth.models import ApiKey, Membership, SignInFailures, User
+from voxpop.kit.db import is_postgres
 
 
 def user_by_email(session: Session, email: str) -> User | None:
@@ -21,6 +23,11 @@ def user_by_id(session: Session, user_id: uuid.UUID) -> User | None:
 
 def add(session: Session, row: User | Membership | ApiKey) -> None:
     session.add(row)
+    session.flush()
+
+
+def delete_membership(session: Session, row: Membership) -> None:
+    session.delete(row)
     session.flush()
 
 
@@ -64,3 +71,27 @@ def keys_of(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
 
 def touch_key(session: Session, key_id: uuid.UUID, when: datetime) -> None:
     session.execute(update(ApiKey).where(ApiKey.id == key_id).values(last_used_at=when))
+
+
+def sign_in_failures(session: Session, keys: list[str]) -> list[SignInFailures]:
+    return list(session.scalars(select(SignInFailures).where(SignInFailures.key.in_(keys))))
+
+
+def sign_in_failures_to_update(session: Session, key: str, now: datetime) -> SignInFailures:
+    """The key's row, created if missing and locked until commit (two wrong passwords at once both count)."""
+    dialect = postgresql if is_postgres(session) else sqlite
+    session.execute(
+        dialect.insert(SignInFailures)
+        .values(key=key, failures=0, last_failure_at=now)
+        .on_conflict_do_nothing(index_elements=["key"])
+    )
+    return session.scalars(
+        select(SignInFailures)
+        .where(SignInFailures.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+
+
+def forget_sign_in_failures(session: Session, key: str) -> None:
+    session.execute(delete(SignInFailures).where(SignInFailures.key == key))

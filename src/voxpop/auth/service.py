@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
-from voxpop.auth import repository
+from voxpop.auth import passwords, repository, throttle
 from voxpop.auth.models import ApiKey, Membership, User
-from voxpop.auth.roles import Role
+from voxpop.auth.roles import Role, within
 from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
-from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
+from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, TooManyAttempts, Unauthorized
+from voxpop.kit.secret import secret_key
+from voxpop.kit.settings import get_settings
 
 KEY_PREFIX = "vpk_"
-MIN_PASSWORD = 10
+SESSION_STAMP_PURPOSE = b"voxpop session stamp\0"
+SESSION_CLOCK_SKEW_SECONDS = 60
 _hasher = PasswordHasher()
 
 
@@ -65,10 +72,7 @@ def create_user(session: Session, email: str, password: str, name: str = "") -> 
         email = normalise_email(email) or ""
     except ValueError as error:
         raise Invalid("invalid email", [Problem(str(error), field="email")]) from None
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(
-            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
-        )
+    passwords.check(password, email, name)
     if repository.user_by_email(session, email) is not None:
         raise Conflict(f"a user with email {email} already exists")
     user = User(email=email, name=name, password_hash=_hasher.hash(password))
@@ -86,8 +90,25 @@ def add_member(session: Session, user: User, workspace_id: uuid.UUID, role: str)
     return membership
 
 
+def remove_member(session: Session, user: User, workspace_id: uuid.UUID) -> None:
+    """Take the user out of the workspace: their pages and the API keys acting for them stop working there."""
+    membership = repository.membership(session, user.id, workspace_id)
+    if membership is None:
+        raise NotFound(f"member {user.email}")
+    repository.delete_membership(session, membership)
+
+
+def deactivate_user(session: Session, user: User) -> None:
+    """The user can no longer sign in; their sessions and the API keys acting for them stop working."""
+    user.is_active = False
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return repository.user_by_email(session, email.strip().lower())
+
+
 def user_by_email(session: Session, email: str) -> User:
-    user = repository.user_by_email(session, email.strip().lower())
+    user = find_user(session, email)
     if user is None:
         raise NotFound(f"user {email}")
     return user
@@ -105,15 +126,75 @@ def authenticate(session: Session, email: str, password: str) -> User:
     return user
 
 
+class SignInThrottled(TooManyAttempts):
+    """Too many wrong passwords for this account or from this address; `failure` is set when this attempt
+    was itself a wrong password (and so started or lengthened the wait), None when it was refused unchecked."""
+
+    def __init__(self, message: str, retry_after: int, failure: throttle.Failure | None) -> None:
+        super().__init__(message, retry_after)
+        self.failure = failure
+
+
+def sign_in(session: Session, email: str, password: str, address: str) -> User:
+    """`authenticate`, throttled per account and per address (see `auth.throttle`): a caller who must wait
+    is refused before the password is checked, whether or not it is right."""
+    if wait := throttle.wait_seconds(session, email, address):
+        raise SignInThrottled(f"too many failed sign-ins: try again in {_duration(wait)}", wait, None)
+    try:
+        user = authenticate(session, email, password)
+    except Unauthorized as error:
+        failure = throttle.record_failure(session, email, address)
+        if failure.wait_seconds:
+            message = (
+                f"{error.message}; too many failed sign-ins: try again in {_duration(failure.wait_seconds)}"
+            )
+            raise SignInThrottled(message, failure.wait_seconds, failure) from None
+        raise
+    throttle.record_success(session, email, address)
+    return user
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    return f"{math.ceil(seconds / 60)} minutes"
+
+
 def end_sessions(session: Session, user_id: uuid.UUID) -> None:
-    """Sign the user out everywhere: sessions issued before now stop working, even copied cookies."""
+    """Sign the user out everywhere: every session's stamp changes, so even copied cookies stop working."""
     user = repository.user_by_id(session, user_id)
     if user is not None:
-        user.sessions_valid_after = clock.now()
+        user.sessions_valid_after = datetime.now(UTC)  # a session time: the wall clock (see `new_session`)
 
 
-def session_is_current(user: User, issued_at: float) -> bool:
-    return user.sessions_valid_after is None or issued_at >= user.sessions_valid_after.timestamp()
+def session_stamp(user: User) -> str:
+    """What a session cookie must carry to be current: it changes when the user signs out everywhere or gets
+    a new password, whatever times a cookie claims."""
+    ended = user.sessions_valid_after.isoformat() if user.sessions_valid_after else "never"
+    message = f"{user.id}:{ended}:{user.password_hash}".encode()
+    return hmac.new(secret_key().encode(), SESSION_STAMP_PURPOSE + message, hashlib.sha256).hexdigest()[:32]
+
+
+def new_session(user: User) -> dict[str, Any]:
+    """The signed session cookie's data for a user who just signed in. Session times are wall-clock times, like
+    the cookie signature's own (the idle limit), not the app's clock that tests move."""
+    return {"user_id": str(user.id), "issued_at": time.time(), "stamp": session_stamp(user)}
+
+
+def session_user(session: Session, data: Mapping[str, Any]) -> User | None:
+    """The active user a session cookie's data signs in, or None: no user, a sign-in time in the future or older
+    than the absolute lifetime (`SESSION_MAX_HOURS`), or a stamp from before signing out everywhere."""
+    try:
+        user_id, issued_at, stamp = uuid.UUID(data["user_id"]), float(data["issued_at"]), str(data["stamp"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    age = time.time() - issued_at
+    if not -SESSION_CLOCK_SKEW_SECONDS <= age <= get_settings().session_max_hours * 3600:
+        return None
+    user = repository.user_by_id(session, user_id)
+    if user is None or not user.is_active or not hmac.compare_digest(stamp, session_stamp(user)):
+        return None
+    return user
 
 
 def get_user(session: Session, user_id: uuid.UUID) -> User | None:
@@ -170,7 +251,22 @@ def principal_for_key(session: Session, secret: str) -> Principal:
         raise Unauthorized(f"API key {key.prefix} was revoked on {key.revoked_at:%Y-%m-%d %H:%M} UTC")
     if key.expires_at is not None and key.expires_at <= now:
         raise Unauthorized(f"API key {key.prefix} expired on {key.expires_at:%Y-%m-%d %H:%M} UTC")
-    return Principal(workspace_id=key.workspace_id, role=key.role, user_id=key.user_id, api_key_id=key.id)
+    role = key.role if key.user_id is None else _role_of_users_key(session, key, key.user_id)
+    return Principal(workspace_id=key.workspace_id, role=role, user_id=key.user_id, api_key_id=key.id)
+
+
+def _role_of_users_key(session: Session, key: ApiKey, user_id: uuid.UUID) -> str:
+    """A key tied to a user acts at most with the user's current role in the key's workspace, and not at all
+    once the user is deactivated or no longer a member: checked at every use."""
+    user = repository.user_by_id(session, user_id)
+    if user is None or not user.is_active:
+        raise Unauthorized(f"API key {key.prefix} acts for a user who has been deactivated")
+    membership = repository.membership(session, user_id, key.workspace_id)
+    if membership is None:
+        raise Unauthorized(
+            f"API key {key.prefix} acts for a user who is no longer a member of this workspace"
+        )
+    return within(key.role, membership.role)
 
 
 KEY_USE_RESOLUTION = timedelta(minutes=5)
@@ -202,8 +298,6 @@ def api_keys(session: Session, workspace_id: uuid.UUID) -> list[ApiKey]:
 
 
 def set_password(session: Session, user: User, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(
-            "password too short", [Problem(f"use at least {MIN_PASSWORD} characters", field="password")]
-        )
+    """A new password; it also ends the user's sessions (their stamp changes)."""
+    passwords.check(password, user.email, user.name)
     user.password_hash = _hasher.hash(password)

@@ -78,7 +78,7 @@ def user_create(
     workspace: WorkspaceOpt,
     role: Annotated[str, typer.Option(help="admin, analyst, agent or viewer")] = "analyst",
     password: Annotated[
-        str | None, typer.Option(help="At least 10 characters; generated if left out.")
+        str | None, typer.Option(help="At least 10 characters, not easy to guess; generated if left out.")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -106,6 +106,43 @@ def user_create(
     console.print(f"User [bold]{user.email}[/] is {role} in {ws.name}.")
     if generated:
         console.print(f"Password (shown once): [bold]{password}[/]")
+
+
+@user_app.command("remove")
+@reports_errors
+def user_remove(email: str, workspace: WorkspaceOpt) -> None:
+    """Take a user out of a workspace; the API keys acting for them stop working there."""
+    with session_scope() as session:
+        ws = workspace_service.get_by_name(session, workspace)
+        user = auth_service.user_by_email(session, email)
+        auth_service.remove_member(session, user, ws.id)
+        audit.record(
+            session, ws.id, audit.command_line(), "user.remove", "user", user.id, {"email": user.email}
+        )
+        session.commit()
+    console.print(f"User [bold]{user.email}[/] is no longer a member of {ws.name}.")
+
+
+@user_app.command("deactivate")
+@reports_errors
+def user_deactivate(email: str) -> None:
+    """Stop a user from signing in anywhere; their sessions and the API keys acting for them stop working."""
+    with session_scope() as session:
+        user = auth_service.user_by_email(session, email)
+        auth_service.deactivate_user(session, user)
+        for membership in auth_service.memberships_of(session, user.id):
+            details = {"email": user.email}
+            audit.record(
+                session,
+                membership.workspace_id,
+                audit.command_line(),
+                "user.deactivate",
+                "user",
+                user.id,
+                details,
+            )
+        session.commit()
+    console.print(f"User [bold]{user.email}[/] is deactivated.")
 
 
 @apikey_app.command("create")

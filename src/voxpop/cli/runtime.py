@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 
 from voxpop import migrations
-from voxpop.cli.output import console, progress_bar
+from voxpop.cli.output import console, progress_bar, reports_errors
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
-from voxpop.kit.settings import get_settings
+from voxpop.kit.secret import SecretKeyError, secret_key
+from voxpop.kit.settings import Settings, get_settings
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (default: setting VOXPOP_HOST).")]
 PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP_PORT).")]
@@ -23,6 +24,7 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     import uvicorn
 
     settings = get_settings()
+    _check_secret_key(settings)
     migrations.ensure_schema()
     uvicorn.run(
         "voxpop.web.app:create_app",
@@ -34,6 +36,15 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     )
 
 
+def _check_secret_key(settings: Settings) -> None:
+    """Read (or generate) the secret key before starting, so a bad key file is one clear line, not a traceback."""
+    try:
+        secret_key(settings)
+    except (SecretKeyError, OSError) as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
+
+
 def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
     """Run background jobs from the broker (VOXPOP_BROKER_URL), for the distributed mode."""
     settings = get_settings()
@@ -43,11 +54,13 @@ def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
     from voxpop.kit.jobs.celery_app import make_celery
     from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
 
+    _check_secret_key(settings)
     migrations.ensure_schema()
     celery = make_celery(settings.broker_url)
     celery.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"])
 
 
+@reports_errors
 def demo(
     seed: Annotated[int, typer.Option(help="Seed of the generated company.")] = 7,
     serve_after: Annotated[

@@ -107,6 +107,9 @@ class CustomerOut(BaseModel):
     identities: list[IdentityOut]
     created_at: datetime
     updated_at: datetime
+    personal_data_withheld: bool = Field(
+        False, description="true when the caller's role may not see the name and identities (left empty)"
+    )
 
 
 class ErasureOut(BaseModel):

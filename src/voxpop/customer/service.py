@@ -204,6 +204,11 @@ def describe(session: Session, customer: Customer) -> CustomerOut:
     )
 
 
+def without_personal_data(customer: CustomerOut) -> CustomerOut:
+    """The customer as roles without access to personal data see them: id, language and attributes."""
+    return customer.model_copy(update={"name": None, "identities": [], "personal_data_withheld": True})
+
+
 def list_page(session: Session, workspace_id: uuid.UUID, limit: int, offset: int) -> list[CustomerOut]:
     return [describe(session, c) for c in repository.list_page(session, workspace_id, limit, offset)]
 

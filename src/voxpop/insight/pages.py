@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
+from voxpop.auth.roles import Permission
 from voxpop.insight import (
     causes,
     changes,
@@ -225,8 +226,9 @@ def records_page(
 ) -> Response:
     """The records behind a figure, 50 a page, newest first."""
     per_page = 50
+    names = page.can(Permission.SEE_PERSONAL_DATA)
     found = records.records(
-        session, page.principal.workspace_id, chosen.query(metric), per_page, (number - 1) * per_page
+        session, page.principal.workspace_id, chosen.query(metric), per_page, (number - 1) * per_page, names
     )
     return _page(
         request,

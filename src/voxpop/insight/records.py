@@ -53,21 +53,28 @@ def excerpt(title: str | None, text: str | None) -> str | None:
     return words if len(words) <= EXCERPT else words[: EXCERPT - 1].rstrip() + "…"
 
 
-def _record(row: dict[str, Any]) -> Record:
+def _record(row: dict[str, Any], names: bool) -> Record:
     values = {k: v for k, v in row.items() if k not in ("title", "text")}
+    if not names:
+        values["customer_name"] = None
     return Record(**values, excerpt=excerpt(row["title"], row["text"]))
 
 
 def records(
-    session: Session, workspace_id: uuid.UUID, query: SliceQuery, limit: int = 50, offset: int = 0
+    session: Session,
+    workspace_id: uuid.UUID,
+    query: SliceQuery,
+    limit: int = 50,
+    offset: int = 0,
+    names: bool = False,
 ) -> RecordPage:
     """One page of the records matching the query, newest first; `query.metric` empty means any record,
-    else only records with that score."""
+    else only records with that score. Customers' names only with `names` (roles that see personal data)."""
     if query.metric:
         service.check_metric(query.metric)
     scope = service.scope_of(session, workspace_id, query)
     total, rows = repository.records(session, scope, query.metric or None, limit, offset)
-    return RecordPage(total, limit, offset, [_record(row) for row in rows])
+    return RecordPage(total, limit, offset, [_record(row, names) for row in rows])
 
 
 def records_link(

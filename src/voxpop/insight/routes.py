@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from voxpop.auth.roles import Permission, allows
 from voxpop.insight import causes, changes, emerging, journey, key_drivers, records, service, theme_emerging
 from voxpop.insight.models import Insight
 from voxpop.insight.repository import Precedent
@@ -113,7 +114,8 @@ def get_records(
 ) -> RecordPageOut:
     """The feedback records behind a figure, newest first: the same filters as /metrics, a group's keys as
     `where` (or `missing`), and with `metric` only records carrying that score, so `total` is the figure's n."""
-    page = records.records(session, caller.workspace_id, chosen.query(metric), limit, offset)
+    names = allows(caller.role, Permission.SEE_PERSONAL_DATA)
+    page = records.records(session, caller.workspace_id, chosen.query(metric), limit, offset, names)
     return RecordPageOut.of(page)
 
 

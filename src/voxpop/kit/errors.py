@@ -49,6 +49,14 @@ class Conflict(DomainError):
         super().__init__(message, code="conflict", status=409)
 
 
+class TooManyAttempts(DomainError):
+    """Refused for now: try again after `retry_after` seconds (sent as the `Retry-After` header)."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, code="rate_limited", status=429)
+        self.retry_after = retry_after
+
+
 class Invalid(DomainError):
     def __init__(self, message: str, problems: list[Problem] | None = None) -> None:
         super().__init__(message, code="invalid", status=422, problems=problems or [])

@@ -6,6 +6,7 @@ Every setting is listed in docs/settings.md; keep the two in step.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -18,7 +19,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-DEV_SECRET = "voxpop-development-secret-change-me"
+MIN_SECRET_CHARS = 32
+FRAME_ORIGIN = re.compile(r"^(\*|'self'|https?:|https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?)$")
 
 
 def _config_file() -> Path:
@@ -31,11 +33,18 @@ class Settings(BaseSettings):
     env: Literal["development", "test", "production"] = "development"
     data_dir: Path = Path("var")
     database_url: str = ""
-    secret_key: SecretStr = SecretStr(DEV_SECRET)
+    secret_key: SecretStr | None = None
     broker_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     cookie_secure: bool = False
+    embed_allowed_origins: list[str] = ["*"]
+    session_idle_hours: float = Field(24.0, gt=0)
+    session_max_hours: float = Field(168.0, gt=0)
+    signin_free_failures: int = Field(5, ge=1)
+    signin_free_failures_per_address: int = Field(20, ge=1)
+    signin_max_delay_seconds: int = Field(900, ge=1)
+    signin_failure_memory_hours: float = Field(24.0, gt=0)
     min_n: int = Field(30, ge=1)
     max_batch_items: int = Field(1000, ge=1)
     max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024)
@@ -82,9 +91,22 @@ class Settings(BaseSettings):
         return (init_settings, env_settings, toml)
 
     @model_validator(mode="after")
-    def _refuse_default_secret_outside_development(self) -> Settings:
-        if self.env != "development" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ValueError(f"VOXPOP_SECRET_KEY must be set to a random value when VOXPOP_ENV={self.env}")
+    def _refuse_unsafe_values(self) -> Settings:
+        if self.secret_key is not None and len(self.secret_key.get_secret_value()) < MIN_SECRET_CHARS:
+            raise ValueError(
+                f"VOXPOP_SECRET_KEY must be at least {MIN_SECRET_CHARS} random characters; leave it unset to "
+                "have one generated and kept in the data directory"
+            )
+        if self.env == "production" and not self.cookie_secure:
+            raise ValueError(
+                "VOXPOP_COOKIE_SECURE must be true when VOXPOP_ENV=production (serve over HTTPS)"
+            )
+        if bad := [o for o in self.embed_allowed_origins if not FRAME_ORIGIN.match(o)]:
+            raise ValueError(
+                f"VOXPOP_EMBED_ALLOWED_ORIGINS: {bad[0]!r} is not an origin; use * or https://host[:port] values"
+            )
+        if self.session_idle_hours > self.session_max_hours:
+            raise ValueError("VOXPOP_SESSION_IDLE_HOURS must not exceed VOXPOP_SESSION_MAX_HOURS")
         return self
 
     @property

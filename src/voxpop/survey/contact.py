@@ -24,6 +24,7 @@ from voxpop.audit import service as audit
 from voxpop.auth.service import Principal
 from voxpop.customer import service as customer_service
 from voxpop.kit import clock
+from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import get_settings
 from voxpop.survey import repository
 from voxpop.survey.definition import Segment
@@ -161,7 +162,7 @@ def address_hash(workspace_id: uuid.UUID, address: str) -> str:
     """HMAC-SHA256 of the workspace and the normalised address, keyed from the app's secret key: nothing in
     the database reads back as the address or can be checked against a guessed one without the key, and the
     same address hashes differently in each workspace."""
-    secret = get_settings().secret_key.get_secret_value().encode()
+    secret = secret_key().encode()
     key = hmac.new(secret, ADDRESS_HASH_PURPOSE, hashlib.sha256).digest()
     message = f"{workspace_id}:{address.strip().lower()}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()

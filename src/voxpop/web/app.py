@@ -37,6 +37,7 @@ from voxpop.insight import routes as insight_routes
 from voxpop.journey import routes as journey_routes
 from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.runner import EmbeddedRunner
+from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
 from voxpop.report import jobs as report_jobs
@@ -51,7 +52,7 @@ from voxpop.survey import routes as survey_routes
 from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
-from voxpop.web import errors
+from voxpop.web import errors, security
 from voxpop.web.limits import BodySizeLimit
 
 JOB_MODULES = (
@@ -64,7 +65,6 @@ JOB_MODULES = (
     case_jobs,
     initiative_jobs,
 )
-SESSION_MAX_AGE = 14 * 24 * 3600
 
 
 def start_job_runner(settings: Settings) -> EmbeddedRunner | None:
@@ -115,9 +115,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(
         SessionMiddleware,
-        secret_key=settings.secret_key.get_secret_value(),
+        secret_key=secret_key(settings),
         session_cookie="voxpop_session",
-        max_age=SESSION_MAX_AGE,
+        max_age=round(settings.session_idle_hours * 3600),
         same_site="lax",
         https_only=settings.cookie_secure,
     )
@@ -125,6 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes
     )
     errors.install(app)
+    security.install(app, settings)
     for module in (
         survey_public,  # first: respondents' pages are the busiest, and routes are matched in order
         feedback_routes,

@@ -68,5 +68,6 @@ def api_permission(permission: Permission) -> Callable[[Principal], Principal]:
 
 Reader = Annotated[Principal, Depends(api_permission(Permission.READ))]
 Writer = Annotated[Principal, Depends(api_permission(Permission.WRITE_DATA))]
+PersonalDataReader = Annotated[Principal, Depends(api_permission(Permission.SEE_PERSONAL_DATA))]
 PersonalDataExporter = Annotated[Principal, Depends(api_permission(Permission.EXPORT_PERSONAL_DATA))]
 PersonalDataEraser = Annotated[Principal, Depends(api_permission(Permission.ERASE_PERSONAL_DATA))]

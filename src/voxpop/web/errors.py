@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
+from voxpop.kit.errors import DomainError, Problem, TooManyAttempts, clean_message, describe_location
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
 
@@ -48,12 +48,16 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
         if request.url.path.startswith("/api"):
-            return JSONResponse(
+            reply: Response = JSONResponse(
                 error_body(error.code, error.message, error.problems), status_code=error.status
             )
-        if error.status == 401:
+        elif error.status == 401:
             return RedirectResponse("/login", status_code=303)
-        return error_page(request, error.status, error.message)
+        else:
+            reply = error_page(request, error.status, error.message)
+        if isinstance(error, TooManyAttempts):
+            reply.headers["Retry-After"] = str(error.retry_after)
+        return reply
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError) -> Response:

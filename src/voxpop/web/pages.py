@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hmac
 import secrets
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,10 +51,8 @@ class PageContext:
 
 
 def page_context(request: Request, session: SessionDep) -> PageContext:
-    user_id = request.session.get("user_id")
-    user = auth_service.get_user(session, uuid.UUID(user_id)) if user_id else None
-    issued_at = float(request.session.get("issued_at", 0))
-    if user is None or not user.is_active or not auth_service.session_is_current(user, issued_at):
+    user = auth_service.session_user(session, request.session)
+    if user is None:
         request.session.pop("user_id", None)
         raise Unauthorized("sign in first")
     memberships = auth_service.memberships_of(session, user.id)
@@ -84,7 +81,17 @@ def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:
     return found
 
 
-def render(request: Request, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    **context: Any,
+) -> HTMLResponse:
     return templates.TemplateResponse(
-        request, template, {"csrf_token": csrf_token(request), **context}, status_code=status_code
+        request,
+        template,
+        {"csrf_token": csrf_token(request), **context},
+        status_code=status_code,
+        headers=headers,
     )
