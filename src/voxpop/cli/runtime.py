@@ -34,18 +34,23 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     )
 
 
-def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1)] = 2,
+    health_port: Annotated[
+        int | None, typer.Option(help="Serve GET /health (the sweep's state, JSON) on this port.")
+    ] = None,
+    health_host: Annotated[str, typer.Option(help="Address of the health endpoint.")] = "127.0.0.1",
+) -> None:
     """Run background jobs from the broker (VOXPOP_BROKER_URL), for the distributed mode."""
     settings = get_settings()
     if not settings.broker_url:
         console.print("[red]Set VOXPOP_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run workers.[/]")
         raise typer.Exit(2)
-    from voxpop.kit.jobs.celery_app import make_celery
+    from voxpop.kit.jobs.celery_app import run_worker
     from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
 
     migrations.ensure_schema()
-    celery = make_celery(settings.broker_url)
-    celery.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"])
+    run_worker(settings.broker_url, concurrency, health_port, health_host)
 
 
 def demo(

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import exc as sql_errors
 from starlette.exceptions import HTTPException
 
 from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
+from voxpop.kit.logs import summary
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
+RETRY_AFTER_SECONDS = 5
+# The database cannot be reached or used just now (a restart, a network fault, a full disk, every pooled
+# connection busy): the request can be tried again as it is.
+DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    sql_errors.OperationalError,
+    sql_errors.InterfaceError,
+    sql_errors.DisconnectionError,
+    sql_errors.TimeoutError,
+)
+log = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, problems: list[Problem] | None = None) -> dict[str, Any]:
@@ -44,7 +57,22 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _database_unavailable(request: Request, error: Exception) -> Response:
+    """503 with Retry-After, and one log line (not a traceback: an outage fails every request)."""
+    log.warning("database unavailable: %s %s: %s", request.method, request.url.path, summary(error))
+    message = "the database is not available just now; try again in a few seconds"
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith("/api"):
+        return JSONResponse(error_body("unavailable", message), status_code=503, headers=headers)
+    page = error_page(request, 503, message)
+    page.headers.update(headers)
+    return page
+
+
 def install(app: FastAPI) -> None:
+    for kind in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(kind, _database_unavailable)
+
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
         if request.url.path.startswith("/api"):
