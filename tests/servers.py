@@ -149,21 +149,27 @@ def own_postgres() -> Iterator[OwnPostgres]:
 
 
 def start_worker(
-    database_url: str, broker_url: str, data_dir: Path, *extra: str, log: Path | None = None
+    database_url: str,
+    broker_url: str,
+    data_dir: Path,
+    *extra: str,
+    log: Path | None = None,
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen[bytes]:
     """A real `voxpop worker` process (with the test jobs of tests/kit/slow_jobs.py registered)."""
-    env = {
+    variables = {
         **os.environ,
         "VOXPOP_DATABASE_URL": database_url,
         "VOXPOP_BROKER_URL": broker_url,
         "VOXPOP_DATA_DIR": str(data_dir),
         "VOXPOP_JOB_POLL_SECONDS": "1",
         "PYTHONPATH": str(REPO),
+        **(env or {}),
     }
     output = log.open("wb") if log is not None else subprocess.DEVNULL
     return subprocess.Popen(
         [sys.executable, "-m", "tests.kit.slow_jobs", "worker", "--concurrency", "2", *extra],
-        env=env,
+        env=variables,
         stdout=output,
         stderr=subprocess.STDOUT,
         cwd=REPO,
