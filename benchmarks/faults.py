@@ -166,8 +166,12 @@ def _count(url: str, answers: list[Answer]) -> dict[str, Any]:
         stored = collections.Counter(
             session.scalars(select(Feedback.external_id).where(Feedback.source == "fault-run"))
         )
-        imports = dict(session.execute(select(Import.id, Import.status)).tuples().all())
+        imports = {row.id: row.status for row in session.execute(select(Import.id, Import.status))}
         jobs = collections.Counter(session.scalars(select(Job.status)))
+        failed = collections.Counter(
+            f"{name}: {(error or '').strip().splitlines()[-1][:120]}"
+            for name, error in session.execute(select(Job.name, Job.error).where(Job.status == "failed"))
+        )
     return {
         "records_acknowledged": len(acked),
         "records_acknowledged_and_stored": len(acked & set(stored)),
@@ -178,6 +182,7 @@ def _count(url: str, answers: list[Answer]) -> dict[str, Any]:
         "uploads_acknowledged_and_done": sum(1 for i in uploads if imports.get(uuid.UUID(i)) == "done"),
         "imports_stored": len(imports),
         "jobs": dict(jobs),
+        "failed_jobs": dict(failed),
     }
 
 

@@ -163,7 +163,7 @@ def start_worker(
         "VOXPOP_BROKER_URL": broker_url,
         "VOXPOP_DATA_DIR": str(data_dir),
         "VOXPOP_JOB_POLL_SECONDS": "1",
-        "PYTHONPATH": str(REPO),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")])),
         **(env or {}),
     }
     output = log.open("wb") if log is not None else subprocess.DEVNULL
