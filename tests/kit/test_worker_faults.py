@@ -127,3 +127,23 @@ def test_a_busy_worker_rides_out_a_redis_outage_and_is_woken_through_it_again(
             job_queue.set_waker(None)
             stop(worker)
     assert "Unrecoverable error" not in log.read_text(errors="replace")
+
+
+def test_a_worker_started_while_the_database_is_down_waits_for_it(tmp_path: Path) -> None:
+    with own_postgres() as postgres, own_redis() as broker:
+        url = postgres.create_database("voxpop")
+        migrations.upgrade(url)
+        engine_for(url).dispose()
+        postgres.stop()
+        port = free_port()
+        log = tmp_path / "worker.log"
+        worker = start_worker(url, broker.url, tmp_path, "--health-port", str(port), log=log)
+        try:
+            waiting = "checking the database schema failed"
+            wait_for(lambda: log.read_text(errors="replace").count(waiting) >= 2, STARTUP_SECONDS, "waiting")
+            assert worker.poll() is None
+            postgres.start()
+            assert wait_for_health(port, 200, 90)["sweep"]["state"] == "ok"
+        finally:
+            stop(worker)
+            engine_for(url).dispose()

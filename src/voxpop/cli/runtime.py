@@ -12,6 +12,7 @@ from voxpop import migrations
 from voxpop.cli.output import console, progress_bar
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
+from voxpop.kit.jobs.loops import retry_until_done
 from voxpop.kit.settings import get_settings
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (default: setting VOXPOP_HOST).")]
@@ -23,7 +24,7 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     import uvicorn
 
     settings = get_settings()
-    migrations.ensure_schema()
+    retry_until_done("checking the database schema", migrations.ensure_schema)
     uvicorn.run(
         "voxpop.web.app:create_app",
         factory=True,
@@ -49,7 +50,7 @@ def worker(
     from voxpop.kit.jobs.celery_app import run_worker
     from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
 
-    migrations.ensure_schema()
+    retry_until_done("checking the database schema", migrations.ensure_schema)
     run_worker(settings.broker_url, concurrency, health_port, health_host)
 
 

@@ -8,22 +8,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy import exc as sql_errors
 from starlette.exceptions import HTTPException
 
+from voxpop.kit.db import UNAVAILABLE_ERRORS
 from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
 from voxpop.kit.logs import summary
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
 RETRY_AFTER_SECONDS = 5
-# The database cannot be reached or used just now (a restart, a network fault, a full disk, every pooled
-# connection busy): the request can be tried again as it is.
-DATABASE_UNAVAILABLE: tuple[type[Exception], ...] = (
-    sql_errors.OperationalError,
-    sql_errors.InterfaceError,
-    sql_errors.DisconnectionError,
-    sql_errors.TimeoutError,
-)
 log = logging.getLogger(__name__)
 
 
@@ -70,7 +62,7 @@ def _database_unavailable(request: Request, error: Exception) -> Response:
 
 
 def install(app: FastAPI) -> None:
-    for kind in DATABASE_UNAVAILABLE:
+    for kind in UNAVAILABLE_ERRORS:
         app.add_exception_handler(kind, _database_unavailable)
 
     @app.exception_handler(DomainError)

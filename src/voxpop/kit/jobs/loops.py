@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from voxpop.kit.db import UNAVAILABLE_ERRORS
 from voxpop.kit.jobs import runner
 from voxpop.kit.logs import summary
 from voxpop.kit.settings import get_settings
@@ -95,6 +96,24 @@ def resilient_loop(
         health.last_round_at = health.last_success_at = time.monotonic()
         if not again:
             wait(interval)
+
+
+def retry_until_done(what: str, func: Callable[[], object]) -> None:
+    """Call `func` until it no longer fails for want of the database, logging one line per failure and
+    waiting longer each time: a process started while the database is down waits for it instead of exiting
+    (any other error is raised)."""
+    failures = 0
+    while True:
+        try:
+            func()
+            return
+        except UNAVAILABLE_ERRORS as error:
+            failures += 1
+            delay = backoff(failures, 1.0)
+            log.warning(
+                "%s failed (%d in a row; next try in %.1f s): %s", what, failures, delay, summary(error)
+            )
+            time.sleep(delay)
 
 
 class _Signal:
