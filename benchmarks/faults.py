@@ -235,7 +235,11 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             load_end = time.monotonic()
             wait_for(lambda: _jobs_left(url) == 0, options.drain, "every job done")
             drained = round(time.monotonic() - load_end, 1)
-            alive = [w.poll() is None for w in workers] + [server.poll() is None]
+            alive = {
+                "server": server.poll() is None,
+                "worker 1 (killed, restarted)": workers[0].poll() is None,
+                "worker 2": workers[1].poll() is None,
+            }
         finally:
             for process in [server, *workers]:
                 process.terminate()
