@@ -17,6 +17,7 @@ from typing import Any
 from celery import Celery
 from celery.signals import worker_ready, worker_shutdown
 
+from voxpop.kit.db import UNAVAILABLE_ERRORS
 from voxpop.kit.jobs import runner
 from voxpop.kit.jobs.health import serve_health
 from voxpop.kit.jobs.loops import Sweeper, backoff
@@ -47,7 +48,12 @@ def make_celery(broker_url: str) -> Celery:
 
     @app.task(name=RUN_JOB_TASK)
     def run_job(job_id: str) -> None:
-        runner.run_job(uuid.UUID(job_id))
+        try:
+            runner.run_job(uuid.UUID(job_id))
+        except (
+            UNAVAILABLE_ERRORS
+        ) as error:  # the row stays due: a sweep runs the job when the database is back
+            log.warning("job %s not run, the database is unavailable: %s", job_id, summary(error))
 
     return app
 

@@ -23,10 +23,11 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from voxpop.kit import clock
-from voxpop.kit.db import new_session
+from voxpop.kit.db import UNAVAILABLE_ERRORS, new_session
 from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.kit.jobs.queue import JobContext, registered_jobs
+from voxpop.kit.logs import summary
 from voxpop.kit.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,11 @@ def execute(claimed: Claimed) -> None:
             beat = lambda: _heartbeat(claimed.id)  # noqa: E731
             func(JobContext(session=session, job_id=claimed.id, heartbeat=beat), claimed.payload)
             session.commit()
+        except UNAVAILABLE_ERRORS as unavailable:  # an outage fails every job: one line each, no traceback
+            error = summary(unavailable)
+            log.warning(
+                "job %s (%s) failed, the database is unavailable: %s", claimed.id, claimed.name, error
+            )
         except Exception:
             session.rollback()
             error = traceback.format_exc(limit=5)
