@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -91,13 +90,6 @@ def test_a_workers_sweep_outlives_a_database_outage_and_its_health_endpoint_show
     failures = [line for line in text.splitlines() if "job sweep failed" in line]
     assert len(failures) >= 2
     assert "Traceback" not in text
-
-
-@pytest.fixture
-def worker_database(fresh_database_url: str) -> Engine:
-    """A database of its own, so the test server's in-process runner cannot take the worker's jobs."""
-    migrations.upgrade(fresh_database_url)
-    return engine_for(fresh_database_url)
 
 
 def test_a_busy_worker_rides_out_a_redis_outage_and_is_woken_through_it_again(
