@@ -18,6 +18,10 @@ Then the load stops and the run waits until no job is pending or running. It cou
   and the time until every job is done.
 
     .venv/bin/python benchmarks/faults.py --rate 5 --broker-down 30 --database-down 15
+
+The baseline is the same drill against the code before the fault work, run from an export of that commit:
+`git archive <commit> src | tar -x -C /tmp/old && PYTHONPATH=/tmp/old/src .venv/bin/python benchmarks/faults.py`
+(the started processes inherit PYTHONPATH).
 """
 
 from __future__ import annotations
@@ -204,7 +208,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         workers = [_process(["worker", "--concurrency", "2"], env, work / f"worker{n}.log") for n in (1, 2)]
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _answers(base + "/health/ready"), 300, "the server starting")
+            wait_for(lambda: _answers(base + "/health"), 300, "the server starting")
             time.sleep(options.warm_up)  # the workers load their models meanwhile
             load = Load(base, key, options.rate)
             loader = threading.Thread(target=load.run, daemon=True)
