@@ -126,6 +126,18 @@ def _process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Pope
     return subprocess.Popen(command, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
 
 
+def _end(processes: list[subprocess.Popen[bytes]]) -> None:
+    """Stop the processes; a worker still finishing a job after a minute is killed (its job was done)."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def _answers(url: str) -> bool:
     try:
         return httpx.get(url, timeout=2).status_code == 200
@@ -245,10 +257,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 "worker 2": workers[1].poll() is None,
             }
         finally:
-            for process in [server, *workers]:
-                process.terminate()
-            for process in [server, *workers]:
-                process.wait(timeout=60)
+            _end([server, *workers])
         result = _count(url, load.answers)
         engine_for(url).dispose()
     result["faults"] = {
