@@ -87,7 +87,7 @@ class CeleryWaker:
             if not batch:
                 continue
             try:
-                self._publish(batch)
+                self._publish_twice(batch)
             except Exception as error:
                 failures += 1
                 log.warning(
@@ -98,6 +98,13 @@ class CeleryWaker:
                 time.sleep(backoff(failures, 0.5))
                 continue
             failures = 0
+
+    def _publish_twice(self, job_ids: list[uuid.UUID]) -> None:
+        """A pooled connection the broker dropped (a restart) fails once; a second try reconnects."""
+        try:
+            self._publish(job_ids)
+        except Exception:
+            self._publish(job_ids)
 
     def _publish(self, job_ids: list[uuid.UUID]) -> None:
         with self._app.producer_or_acquire() as producer:
