@@ -65,7 +65,9 @@ def queue_import(engine: Engine, tmp_path: Path, name: str) -> uuid.UUID:
     return job_id
 
 
-def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 60) -> Job:
+def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 180) -> Job:
+    """Wait for the job to be done (the worker starting included: it imports the whole app, slow when the
+    machine is busy)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with new_session(engine, write=False) as session:
