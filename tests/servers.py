@@ -174,3 +174,13 @@ def start_worker(
         stderr=subprocess.STDOUT,
         cwd=REPO,
     )
+
+
+def stop_process(process: subprocess.Popen[bytes], seconds: float = 90) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within `seconds` (a job thread may be loading a model)."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)

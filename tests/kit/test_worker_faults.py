@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from tests.kit.slow_jobs import SLEEP
-from tests.servers import free_port, own_postgres, own_redis, start_worker, wait_for
+from tests.servers import free_port, own_postgres, own_redis, start_worker, stop_process, wait_for
 from voxpop import migrations
 from voxpop.kit.db import engine_for, new_session
 from voxpop.kit.jobs import enqueue
@@ -55,15 +55,6 @@ def worker_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=False)
 
 
-def stop(worker: Any) -> None:
-    worker.terminate()
-    try:
-        worker.wait(timeout=30)
-    except Exception:
-        worker.kill()
-        worker.wait(timeout=30)
-
-
 def test_a_workers_sweep_outlives_a_database_outage_and_its_health_endpoint_shows_it(tmp_path: Path) -> None:
     with own_postgres() as postgres, own_redis() as broker:
         url = postgres.create_database("voxpop")
@@ -84,7 +75,7 @@ def test_a_workers_sweep_outlives_a_database_outage_and_its_health_endpoint_show
             wait_for(lambda: job_state(engine, lost) == "done", 30, "the sweep running the job")
             assert worker.poll() is None
         finally:
-            stop(worker)
+            stop_process(worker)
             engine.dispose()
     text = log.read_text(errors="replace")
     failures = [line for line in text.splitlines() if "job sweep failed" in line]
@@ -117,7 +108,7 @@ def test_a_busy_worker_rides_out_a_redis_outage_and_is_woken_through_it_again(
             assert worker.poll() is None
         finally:
             job_queue.set_waker(None)
-            stop(worker)
+            stop_process(worker)
     assert "Unrecoverable error" not in log.read_text(errors="replace")
 
 
@@ -137,5 +128,5 @@ def test_a_worker_started_while_the_database_is_down_waits_for_it(tmp_path: Path
             postgres.start()
             assert wait_for_health(port, 200, 90)["sweep"]["state"] == "ok"
         finally:
-            stop(worker)
+            stop_process(worker)
             engine_for(url).dispose()

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from tests.factories import feedback, make_tenant, make_user, sign_in
-from tests.servers import OwnPostgres, free_port, own_postgres, wait_for
+from tests.servers import OwnPostgres, free_port, own_postgres, stop_process, wait_for
 from voxpop import migrations
 from voxpop.kit.db import engine_for, new_session
 
@@ -73,8 +73,7 @@ def test_a_database_outage_answers_503_with_retry_after_and_logs_one_line_per_re
             wait_for(lambda: api.get("/health/ready").status_code == 200, 60, "readiness after the outage")
             after = api.post("/api/v1/feedback", json=feedback(), headers=tenant.headers())
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_process(server)
     for reply in writes + reads:
         assert reply.status_code == 503, reply.text
         assert reply.headers["retry-after"] == "5"
