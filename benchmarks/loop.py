@@ -97,7 +97,7 @@ def app(workspace_id: uuid.UUID, rate: float, seconds: float, produced_path: Pat
     from voxpop.delivery import service
     from voxpop.kit.db import new_session
     from voxpop.kit.jobs import queue
-    from voxpop.kit.jobs.runner import EmbeddedRunner
+    from voxpop.kit.jobs.loops import EmbeddedRunner
 
     runner = EmbeddedRunner()
     queue.set_waker(runner)

@@ -102,6 +102,9 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             "VOXPOP_SECRET_KEY": "a-test-secret-that-is-not-the-default",
             "VOXPOP_JOB_POLL_SECONDS": "0.2",
             "VOXPOP_CONFIG_FILE": str(data_dir / "absent.toml"),
+            # the tests' webhook receivers listen on 127.0.0.1, an internal address refused by default
+            # (tests/delivery/test_webhook_safety.py checks the default)
+            "VOXPOP_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
         }
     )
     os.environ.pop("VOXPOP_BROKER_URL", None)

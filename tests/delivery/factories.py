@@ -83,20 +83,30 @@ class Received:
 
 @dataclass
 class HttpReceiver:
-    """Answers each request with the next scripted behaviour: an HTTP status, or "stall" (answer late)."""
+    """Answers each request with the next scripted behaviour: an HTTP status, "stall" (answer late) or
+    "trickle" (send the answer one byte at a time, for `stall_seconds` in all). Every answer carries
+    `body`, and `location` as a redirect target when set."""
 
     script: list[int | str] = field(default_factory=list)
     received: list[Received] = field(default_factory=list)
     stall_seconds: float = 2.0
+    body: bytes = b"ok"
+    location: str | None = None
     url: str = ""
 
-    def answer(self, request: Received) -> int:
+    def answer(self, request: Received) -> int | str:
         self.received.append(request)
         behaviour = self.script.pop(0) if self.script else 200
         if behaviour == "stall":
             time.sleep(self.stall_seconds)
             return 200
-        return int(behaviour)
+        return behaviour if behaviour == "trickle" else int(behaviour)
+
+    def reply(self, status: int) -> bytes:
+        lines = [f"HTTP/1.1 {status} Whatever", f"content-length: {len(self.body)}", "connection: close"]
+        if self.location:
+            lines.append(f"location: {self.location}")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode() + self.body
 
 
 @contextmanager
@@ -106,16 +116,19 @@ def http_receiver(*script: int | str) -> Iterator[HttpReceiver]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
-            status = receiver.answer(
+            behaviour = receiver.answer(
                 Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
             )
+            answer = receiver.reply(200 if behaviour == "trickle" else int(behaviour))
+            chunk = 1 if behaviour == "trickle" else len(answer)
+            pause = receiver.stall_seconds / len(answer) if behaviour == "trickle" else 0
             try:
-                self.send_response(status)
-                self.send_header("content-length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                for index in range(0, len(answer), chunk):
+                    self.wfile.write(answer[index : index + chunk])
+                    time.sleep(pause)
             except OSError:
                 pass  # the sender stopped waiting
+            self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -15,11 +15,10 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from voxpop import migrations
 from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import service as ingest_service
 from voxpop.ingest.mapping import load_mapping
-from voxpop.kit.db import engine_for, new_session
+from voxpop.kit.db import new_session
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.jobs import queue as job_queue
 from voxpop.kit.jobs.celery_app import CeleryWaker, make_celery
@@ -37,13 +36,6 @@ def broker() -> str:
         pytest.skip(f"Redis is not reachable at {BROKER}: {error}")
     redis.Redis.from_url(BROKER).flushdb()
     return BROKER
-
-
-@pytest.fixture
-def worker_database(fresh_database_url: str) -> Engine:
-    """A database of its own, so the test server's in-process runner cannot take the worker's jobs."""
-    migrations.upgrade(fresh_database_url)
-    return engine_for(fresh_database_url)
 
 
 def start_worker(engine: Engine, broker: str, data_dir: Path) -> subprocess.Popen[bytes]:
@@ -73,7 +65,9 @@ def queue_import(engine: Engine, tmp_path: Path, name: str) -> uuid.UUID:
     return job_id
 
 
-def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 60) -> Job:
+def wait_for_job(engine: Engine, job_id: uuid.UUID, seconds: float = 180) -> Job:
+    """Wait for the job to be done (the worker starting included: it imports the whole app, slow when the
+    machine is busy)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         with new_session(engine, write=False) as session:

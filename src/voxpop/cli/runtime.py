@@ -12,6 +12,7 @@ from voxpop import migrations
 from voxpop.cli.output import console, progress_bar, reports_errors
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
+from voxpop.kit.jobs.loops import retry_until_done
 from voxpop.kit.secret import SecretKeyError, secret_key
 from voxpop.kit.settings import Settings, get_settings
 
@@ -25,7 +26,7 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
 
     settings = get_settings()
     _check_secret_key(settings)
-    migrations.ensure_schema()
+    retry_until_done("checking the database schema", migrations.ensure_schema)
     uvicorn.run(
         "voxpop.web.app:create_app",
         factory=True,
@@ -45,19 +46,24 @@ def _check_secret_key(settings: Settings) -> None:
         raise typer.Exit(2) from None
 
 
-def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1)] = 2,
+    health_port: Annotated[
+        int | None, typer.Option(help="Serve GET /health (the sweep's state, JSON) on this port.")
+    ] = None,
+    health_host: Annotated[str, typer.Option(help="Address of the health endpoint.")] = "127.0.0.1",
+) -> None:
     """Run background jobs from the broker (VOXPOP_BROKER_URL), for the distributed mode."""
     settings = get_settings()
     if not settings.broker_url:
         console.print("[red]Set VOXPOP_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run workers.[/]")
         raise typer.Exit(2)
-    from voxpop.kit.jobs.celery_app import make_celery
+    from voxpop.kit.jobs.celery_app import run_worker
     from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
 
     _check_secret_key(settings)
-    migrations.ensure_schema()
-    celery = make_celery(settings.broker_url)
-    celery.worker_main(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=threads"])
+    retry_until_done("checking the database schema", migrations.ensure_schema)
+    run_worker(settings.broker_url, concurrency, health_port, health_host)
 
 
 @reports_errors

@@ -32,7 +32,7 @@ def schedule(session: Session, delivery: Delivery, number: int, at: datetime | N
     delivery.next_attempt_at = record.run_after
 
 
-@job(ATTEMPT)
+@job(ATTEMPT, lane="delivery")
 def attempt(ctx: JobContext, payload: dict[str, Any]) -> None:
     delivery_id, number = uuid.UUID(payload["delivery_id"]), int(payload["attempt"])
     plan = attempts.plan(ctx.session, delivery_id, number)

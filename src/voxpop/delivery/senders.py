@@ -8,12 +8,13 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from email.message import EmailMessage
-from functools import cache
+from http import HTTPStatus
 from typing import Any
 
-import httpx
+import httpcore
 
-from voxpop.delivery import signing
+from voxpop.delivery import signing, transport
+from voxpop.delivery.addresses import RefusedAddress
 from voxpop.delivery.models import Channel
 from voxpop.kit import clock
 from voxpop.kit.settings import Settings, get_settings
@@ -48,27 +49,33 @@ def send(plan: Plan) -> Outcome:
     return replace(outcome, duration_ms=round((time.perf_counter() - started) * 1000))
 
 
-@cache
-def _client() -> httpx.Client:
-    return httpx.Client(follow_redirects=False, headers={"user-agent": "voxpop-webhooks/1"})
-
-
 def _post(plan: Plan) -> Outcome:
     assert plan.url is not None and plan.secret is not None
     body = plan.message["body"].encode()
     headers = signing.headers(plan.secret, str(plan.delivery_id), int(clock.now().timestamp()), body)
+    headers.update({"content-type": "application/json", "content-length": str(len(body))})
+    headers["user-agent"] = "voxpop-webhooks/1"
     timeout = get_settings().webhook_timeout_seconds
     try:
-        reply = _client().post(
-            plan.url, content=body, headers={**headers, "content-type": "application/json"}, timeout=timeout
-        )
-    except httpx.TimeoutException:
+        status = transport.post(plan.url, body, headers, timeout)
+    except httpcore.TimeoutException:
         return Outcome(error=f"no answer within {timeout:g} s")
-    except httpx.HTTPError as error:
+    except RefusedAddress as error:
+        return Outcome(error=f"refused: {error}")
+    except (httpcore.ProtocolError, httpcore.NetworkError, httpcore.UnsupportedProtocol) as error:
         return Outcome(error=f"{type(error).__name__}: {error}")
-    if reply.is_success:
-        return Outcome(status_code=reply.status_code, delivered=True)
-    return Outcome(status_code=reply.status_code, error=f"HTTP {reply.status_code}: {reply.text[:200]}")
+    if 200 <= status < 300:
+        return Outcome(status_code=status, delivered=True)
+    return Outcome(status_code=status, error=status_line(status))
+
+
+def status_line(status: int) -> str:
+    """A failed answer as its status line only: the receiver's own words (its body, its reason phrase)
+    are never kept, so an endpoint cannot be used to read what a server answers."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
 
 
 def email_message(plan: Plan, sender: str) -> EmailMessage:

@@ -13,7 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from voxpop.delivery import formats, repository, signing
+from voxpop.delivery import addresses, formats, repository, signing
 from voxpop.delivery.jobs import schedule
 from voxpop.delivery.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, WebhookEndpoint
 from voxpop.delivery.schemas import EVENT_TYPE, EndpointIn
@@ -155,6 +155,9 @@ def _extra_headers(headers: dict[str, str]) -> dict[str, str]:
 
 
 def create_endpoint(session: Session, workspace_id: uuid.UUID, data: EndpointIn) -> WebhookEndpoint:
+    refused = addresses.refusal(data.url.host or "", data.url.port or 80)
+    if refused:
+        raise Invalid("the webhook address is refused", [Problem(refused, "url")])
     endpoint = WebhookEndpoint(
         workspace_id=workspace_id,
         url=str(data.url),

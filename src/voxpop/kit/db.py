@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, Uuid, create_engine, event
+from sqlalchemy import exc as sql_errors
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
@@ -30,6 +31,14 @@ from voxpop.kit.settings import get_settings
 WRITE_OPTION = "voxpop_may_write"
 PING_AFTER_IDLE_SECONDS = 30.0
 _IDLE_SINCE = "voxpop_idle_since"
+# The database cannot be reached or used just now (a restart, a network fault, a full disk, every pooled
+# connection busy): what failed can be tried again as it is.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    sql_errors.OperationalError,
+    sql_errors.InterfaceError,
+    sql_errors.DisconnectionError,
+    sql_errors.TimeoutError,
+)
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",

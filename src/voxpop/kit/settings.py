@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     text_batch_records: int = Field(256, ge=1)
     theme_min_similarity: float = Field(0.4, ge=0, le=1)
     webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_allowed_hosts: list[str] = []
     delivery_retry_base_seconds: float = Field(5.0, gt=0)
     delivery_retry_max_seconds: float = Field(3600.0, gt=0)
     delivery_give_up_seconds: float = Field(3 * 24 * 3600.0, ge=0)

@@ -36,7 +36,7 @@ from voxpop.insight import pages as insight_pages
 from voxpop.insight import routes as insight_routes
 from voxpop.journey import routes as journey_routes
 from voxpop.kit.jobs import queue
-from voxpop.kit.jobs.runner import EmbeddedRunner
+from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
@@ -52,7 +52,7 @@ from voxpop.survey import routes as survey_routes
 from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
-from voxpop.web import errors, security
+from voxpop.web import errors, health, security
 from voxpop.web.limits import BodySizeLimit
 
 JOB_MODULES = (
@@ -173,8 +173,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
 
-    @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
+    app.include_router(health.router)
     return app

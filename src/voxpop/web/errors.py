@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,9 +10,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
+from voxpop.kit.db import UNAVAILABLE_ERRORS
 from voxpop.kit.errors import DomainError, Problem, TooManyAttempts, clean_message, describe_location
+from voxpop.kit.logs import summary
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
+RETRY_AFTER_SECONDS = 5
+log = logging.getLogger(__name__)
 
 
 def error_body(code: str, message: str, problems: list[Problem] | None = None) -> dict[str, Any]:
@@ -44,7 +49,22 @@ def error_page(request: Request, status: int, message: str) -> Response:
     )
 
 
+def _database_unavailable(request: Request, error: Exception) -> Response:
+    """503 with Retry-After, and one log line (not a traceback: an outage fails every request)."""
+    log.warning("database unavailable: %s %s: %s", request.method, request.url.path, summary(error))
+    message = "the database is not available just now; try again in a few seconds"
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.url.path.startswith("/api"):
+        return JSONResponse(error_body("unavailable", message), status_code=503, headers=headers)
+    page = error_page(request, 503, message)
+    page.headers.update(headers)
+    return page
+
+
 def install(app: FastAPI) -> None:
+    for kind in UNAVAILABLE_ERRORS:
+        app.add_exception_handler(kind, _database_unavailable)
+
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, error: DomainError) -> Response:
         if request.url.path.startswith("/api"):

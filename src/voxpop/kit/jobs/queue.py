@@ -6,6 +6,7 @@ commits, so a runner never sees work that was rolled back and never misses work 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,10 @@ from sqlalchemy.orm import Session
 from voxpop.kit import clock
 from voxpop.kit.ids import new_id
 from voxpop.kit.jobs.models import Job
+from voxpop.kit.logs import summary
+
+log = logging.getLogger(__name__)
+DEFAULT_LANE = "default"
 
 
 @dataclass
@@ -30,6 +35,7 @@ class JobContext:
 
 JobFunc = Callable[[JobContext, dict[str, Any]], None]
 _registry: dict[str, JobFunc] = {}
+_lanes: dict[str, str] = {}
 
 
 class Waker(Protocol):
@@ -45,9 +51,13 @@ def set_waker(waker: Waker | None) -> None:
     _waker = waker
 
 
-def job(name: str) -> Callable[[JobFunc], JobFunc]:
+def job(name: str, lane: str = DEFAULT_LANE) -> Callable[[JobFunc], JobFunc]:
+    """Register a job. Jobs of another `lane` than the default run on a runner thread of their own in
+    embedded mode, so that slow ones (deliveries waiting on receivers) never hold up the rest."""
+
     def register(func: JobFunc) -> JobFunc:
         _registry[name] = func
+        _lanes[name] = lane
         return func
 
     return register
@@ -55,6 +65,14 @@ def job(name: str) -> Callable[[JobFunc], JobFunc]:
 
 def registered_jobs() -> dict[str, JobFunc]:
     return dict(_registry)
+
+
+def lanes() -> dict[str, frozenset[str]]:
+    """Each lane with the names of its jobs."""
+    names: dict[str, set[str]] = {DEFAULT_LANE: set()}
+    for name, lane in _lanes.items():
+        names.setdefault(lane, set()).add(name)
+    return {lane: frozenset(members) for lane, members in names.items()}
 
 
 def enqueue(
@@ -75,10 +93,18 @@ _PENDING_WAKES = "voxpop_jobs_to_wake"
 
 @event.listens_for(Session, "after_commit")
 def _wake_after_commit(session: Session) -> None:
+    """The jobs are committed, so the work is safe whatever happens here: a wake-up that fails (a broker
+    down) is logged and left to the runners' sweep of the table, never raised into the request."""
     job_ids = session.info.pop(_PENDING_WAKES, [])
-    if _waker is not None:
-        for job_id in job_ids:
+    if _waker is None:
+        return
+    for job_id in job_ids:
+        try:
             _waker.wake(job_id)
+        except Exception as error:
+            log.warning(
+                "could not wake a runner for job %s (the sweep will run it): %s", job_id, summary(error)
+            )
 
 
 @event.listens_for(Session, "after_soft_rollback")
