@@ -21,7 +21,7 @@ BUDGET_SECONDS = 60.0
 def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     workspace_id = uuid.UUID(payload["workspace_id"])
     deadline = time.monotonic() + BUDGET_SECONDS
-    while time.monotonic() < deadline:
+    while True:
         analysed = service.analyse_batch(ctx.session, workspace_id)
         if analysed:
             rule_service.request_evaluation(ctx.session, workspace_id)
@@ -31,6 +31,8 @@ def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
         if not (analysed or discovered or reassigned):
             return
         ctx.heartbeat()
+        if time.monotonic() >= deadline:
+            break
     service.request_analysis(ctx.session, workspace_id)
     ctx.session.commit()
 
