@@ -30,7 +30,7 @@ DEFAULT_DATA = next(
 CACHE_DIR = Path(tempfile.gettempdir()) / "voxpop-theme-quality-cache"
 _CACHE_FORMAT = "2"
 _STAGES = ("clean", "language", "redact", "sentences", "embed")
-CLOTHING_SAMPLE = 6000
+CLOTHING_SAMPLE = 3000
 CLOTHING_SEED = 21
 
 

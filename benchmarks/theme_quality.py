@@ -5,7 +5,7 @@ MiniLM embeddings of whole records and TF-IDF + k-means, with the same k, in the
         [--seeds 5] [--names 60]
 
 Collections and their human labels (benchmarks/theme_data.py): negative airline tweets (reason), hotel reviews
-(polarity, truthfulness, hotel), a seeded sample of 6,000 clothing reviews (class, department), and the 400
+(polarity, truthfulness, hotel), a seeded sample of 3,000 clothing reviews (class, department), and the 400
 hand-labelled records of benchmarks/data (source, signal). Airline and hotels were used to choose the method
 (development); clothing and signals were only scored (held out).
 
