@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import random
 import tempfile
 import time
@@ -184,6 +185,10 @@ def embed(collection: Collection) -> tuple[Embedded, str]:
 
 if __name__ == "__main__":
     import sys
+
+    import torch
+
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "2")))
 
     for name in sys.argv[1:] or list(LOADERS):
         loaded = LOADERS[name](DEFAULT_DATA)

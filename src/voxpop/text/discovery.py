@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+from sklearn.cluster import KMeans, MiniBatchKMeans
 
 from voxpop.text import naming
 
 SEED = 7
 NAMING_SENTENCES = 200
+SENTENCES_PER_SUB_THEME = 200
 _MIN_WORDS = 3
 
 
@@ -40,24 +41,31 @@ def discover(
     resemble one. The number of clusters grows with the data: about one sub-theme per 200 sentences
     (6 to 60), and a quarter as many themes (3 to 15).
     """
-    usable = [i for i, text in enumerate(texts) if len(text.split()) >= _MIN_WORDS]
+    usable = np.array([i for i, text in enumerate(texts) if len(text.split()) >= _MIN_WORDS], dtype=np.int64)
     if len(usable) < 20:
         return []
-    data = vectors[usable]
-    sub_count = int(np.clip(len(usable) // 200, 6, 60))
-    sub_labels = MiniBatchKMeans(sub_count, random_state=seed, n_init=3, batch_size=4096).fit_predict(data)
-    sub_ids = [k for k in range(sub_count) if np.any(sub_labels == k)]
-    subs = [_cluster(vectors, [usable[i] for i in np.flatnonzero(sub_labels == k)]) for k in sub_ids]
-    top_count = int(np.clip(round(len(subs) / 4), 3, 15))
-    tops = AgglomerativeClustering(top_count, linkage="ward").fit_predict(
-        np.stack([s.centroid for s in subs])
-    )
-    themes = [
-        _cluster(vectors, [i for s in children for i in s.members], children)
-        for top in range(top_count)
-        if (children := [s for s, t in zip(subs, tops, strict=True) if t == top])
-    ]
+    sub_total = int(np.clip(len(usable) // SENTENCES_PER_SUB_THEME, 6, 60))
+    top_count = int(np.clip(round(sub_total / 4), 3, 15))
+    top_labels = _kmeans(vectors[usable], top_count, seed)
+    themes = []
+    for top in range(top_count):
+        members = usable[top_labels == top]
+        if len(members) == 0:
+            continue
+        sub_count = int(np.clip(round(sub_total * len(members) / len(usable)), 1, 8))
+        sub_labels = _kmeans(vectors[members], sub_count, seed) if sub_count > 1 else np.zeros(len(members))
+        children = [_cluster(vectors, members[sub_labels == k].tolist()) for k in range(sub_count)]
+        themes.append(_cluster(vectors, members.tolist(), [c for c in children if c.members]))
     return _named(texts, themes, taken)
+
+
+def _kmeans(data: npt.NDArray[np.float32], k: int, seed: int) -> npt.NDArray[np.int64]:
+    """k-means labels (k-means++, three starts); mini-batches past 20,000 points, where full passes get slow."""
+    if len(data) > 20_000:
+        model: KMeans | MiniBatchKMeans = MiniBatchKMeans(k, random_state=seed, n_init=3, batch_size=4096)
+    else:
+        model = KMeans(k, random_state=seed, n_init=3)
+    return np.asarray(model.fit_predict(data), dtype=np.int64)
 
 
 def _cluster(

@@ -59,13 +59,15 @@ def _tagger() -> PatternTagger:
     return PatternTagger()
 
 
-def candidates(sentence: str) -> set[str]:
-    """The noun phrases of one sentence that could name a theme, lower-cased, each counted once."""
+@lru_cache(maxsize=50_000)
+def candidates(sentence: str) -> frozenset[str]:
+    """The noun phrases of one sentence that could name a theme, lower-cased, each counted once (cached: a
+    sentence is read for its theme and again for its sub-theme)."""
     found: set[str] = set()
     for piece in _MASK.split(sentence):
         tags = [(w.lower(), t) for w, t in _tagger().tag(piece) if w.strip()]
         found.update(_chunks(tags))
-    return {phrase for phrase in found if acceptable(phrase)}
+    return frozenset(phrase for phrase in found if acceptable(phrase))
 
 
 def _chunks(tags: list[tuple[str, str]]) -> list[str]:
