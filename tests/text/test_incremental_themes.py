@@ -4,7 +4,6 @@ refined as more arrive (a person's curation kept), and the pages and the API say
 from __future__ import annotations
 
 import uuid
-
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
