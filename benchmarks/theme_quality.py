@@ -36,6 +36,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -209,7 +210,7 @@ def _load() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Theme grouping quality against two baselines (issue 21)")
-    parser.add_argument("--data", type=theme_data.Path, default=theme_data.DEFAULT_DATA)
+    parser.add_argument("--data", type=Path, default=theme_data.DEFAULT_DATA)
     parser.add_argument("--collections", default=",".join(theme_data.LOADERS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--names", type=int, default=0, help="draw N theme names for judging")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sqlalchemy.orm import Session
 
 from tests.factories import writing
@@ -29,7 +30,7 @@ def test_names_are_noun_phrases_without_masking_tokens_numbers_or_stop_words() -
     for phrase in [name.lower(), *phrases]:
         words = phrase.split()
         assert not re.search(r"x{2,}|\d|\[|\{", phrase), phrase
-        assert words[0] not in naming.ENGLISH_STOP_WORDS and words[-1] not in naming.ENGLISH_STOP_WORDS
+        assert words[0] not in ENGLISH_STOP_WORDS and words[-1] not in ENGLISH_STOP_WORDS
         assert len(words) == len(set(words)) and 1 <= len(words) <= naming.MAX_WORDS
 
 
