@@ -63,6 +63,12 @@ def test_siblings_about_the_same_thing_get_distinct_names() -> None:
     assert len(set(names)) == 2 and "Delivery" not in names
 
 
+def test_a_sub_theme_never_takes_its_parents_name_in_the_plural() -> None:
+    dresses = ["I love these dresses", "Both dresses fit well", "The dresses are lovely"]
+    [(name, _)] = naming.name_siblings([dresses], taken=["Dress"])
+    assert name.lower() not in ("dress", "dresses")
+
+
 def test_a_cluster_with_nothing_nameable_is_called_other() -> None:
     assert naming.name_siblings([["ok", "xxxx", "12 34"]]) == [("Other", [])]
 

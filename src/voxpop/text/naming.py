@@ -135,12 +135,12 @@ def name_siblings(
         _ranked(c, everywhere, max(len(cluster), 1), total)
         for c, cluster in zip(counts, sentences, strict=True)
     ]
-    used = {_key(t) for t in taken}
+    used = list(taken)
     names: dict[int, str] = {}
     for index in sorted(range(len(sentences)), key=lambda i: -len(sentences[i])):
-        choice = next((p for p in ranked[index] if _key(p) not in used), None)
+        choice = next((p for p in ranked[index] if not any(_same(p, u) for u in used)), None)
         if choice is not None:
-            used.add(_key(choice))
+            used.append(choice)
             names[index] = choice[0].upper() + choice[1:]
     others = [i for i in range(len(sentences)) if i not in names]
     for number, index in enumerate(others, start=1):
@@ -167,6 +167,11 @@ def _ranked(counts: Counter[str], everywhere: Counter[str], size: int, total: in
     return out
 
 
-def _key(phrase: str) -> str:
-    """Phrases that differ only in case or plural ending count as the same name."""
-    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in phrase.lower().split())
+def _same(one: str, other: str) -> bool:
+    """Phrases that differ only in case or in a plural count as the same name ("Dress", "dresses")."""
+    from textblob.en.inflect import singularize
+
+    a, b = one.lower().split(), other.lower().split()
+    return len(a) == len(b) and all(
+        x == y or singularize(x) == y or singularize(y) == x for x, y in zip(a, b, strict=True)
+    )
