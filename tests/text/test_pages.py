@@ -34,7 +34,7 @@ def test_an_analyst_explores_renames_and_adds_themes_and_reads_a_record(session:
     signed_in(page, email)
     page.get_by_role("link", name="Themes").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Themes")
-    rows = page.locator("#themes tbody tr.top")
+    rows = page.locator("#themes tbody tr.theme")
     assert rows.count() >= 3
     rows.first.get_by_role("link").click()
     expect(page.locator(".verbatims mark").first).to_be_visible()

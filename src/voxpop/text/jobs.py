@@ -1,6 +1,7 @@
 """Text analytics: background jobs. One job per workspace analyses what is new or stale in batches, keeps
-theme assignments current, and runs the first theme discovery; it yields after a time budget and queues
-its own continuation, so one large workspace never starves other jobs."""
+theme assignments current, and discovers themes as the analysed sentences grow (from the first few hundred,
+refined while the backlog is worked, not only at its end); it yields after a time budget and queues its own
+continuation, so one large workspace never starves other jobs."""
 
 from __future__ import annotations
 
@@ -20,20 +21,18 @@ BUDGET_SECONDS = 60.0
 def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     workspace_id = uuid.UUID(payload["workspace_id"])
     deadline = time.monotonic() + BUDGET_SECONDS
-    while time.monotonic() < deadline:
-        done = service.analyse_batch(ctx.session, workspace_id)
-        if done:
+    while True:
+        analysed = service.analyse_batch(ctx.session, workspace_id)
+        if analysed:
             rule_service.request_evaluation(ctx.session, workspace_id)
-            ctx.session.commit()
-        else:
-            if service.discover_if_new(ctx.session, workspace_id):
-                ctx.session.commit()
-                continue
-            done = service.reassign_batch(ctx.session, workspace_id)
-            ctx.session.commit()
-        if not done:
+        discovered = service.discover_if_due(ctx.session, workspace_id)
+        reassigned = service.reassign_batch(ctx.session, workspace_id)
+        ctx.session.commit()
+        if not (analysed or discovered or reassigned):
             return
         ctx.heartbeat()
+        if time.monotonic() >= deadline:
+            break
     service.request_analysis(ctx.session, workspace_id)
     ctx.session.commit()
 

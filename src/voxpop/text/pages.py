@@ -33,7 +33,8 @@ def themes_page(
     request: Request, session: SessionDep, page: PageDep, error: str | None = None
 ) -> HTMLResponse:
     tree = explore.theme_tree(session, page.principal.workspace_id)
-    return render(request, "text/themes.html", page=page, tree=tree, error=error)
+    progress = service.analysis_progress(session, page.principal.workspace_id)
+    return render(request, "text/themes.html", page=page, tree=tree, error=error, progress=progress)
 
 
 @router.post("/themes")
@@ -175,7 +176,10 @@ def _themes_with_error(
 ) -> HTMLResponse:
     session.rollback()
     tree = explore.theme_tree(session, page.principal.workspace_id)
-    return render(request, "text/themes.html", 422, page=page, tree=tree, error=error.message)
+    progress = service.analysis_progress(session, page.principal.workspace_id)
+    return render(
+        request, "text/themes.html", 422, page=page, tree=tree, error=error.message, progress=progress
+    )
 
 
 def _uuid_or_none(value: str) -> uuid.UUID | None:
@@ -196,8 +200,13 @@ def record_page(feedback_id: uuid.UUID, request: Request, session: SessionDep, p
 
 @router.get("/ideas")
 def ideas_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
+    workspace_id = page.principal.workspace_id
     return render(
-        request, "text/ideas.html", page=page, ideas=explore.ideas(session, page.principal.workspace_id)
+        request,
+        "text/ideas.html",
+        page=page,
+        ideas=explore.ideas(session, workspace_id),
+        progress=service.analysis_progress(session, workspace_id),
     )
 
 
@@ -224,6 +233,7 @@ def search_page(
         hits=hits,
         nearest=nearest,
         filters=chosen,
+        progress=service.analysis_progress(session, workspace_id),
     )
 
 

@@ -327,3 +327,43 @@ def theme_sentence_counts(
         .group_by(TextSentence.feedback_id, top)
     )
     return list(session.execute(query))
+
+
+def analysed_counts(session: Session, workspace_id: uuid.UUID) -> tuple[int, int]:
+    """Records analysed so far, and their sentences of supported languages (those discovery may cluster)."""
+    records = select(func.count()).where(TextAnalysis.workspace_id == workspace_id)
+    sentences = select(func.count()).where(
+        TextSentence.workspace_id == workspace_id, TextSentence.sentiment_label.is_not(None)
+    )
+    return int(session.scalar(records) or 0), int(session.scalar(sentences) or 0)
+
+
+def analysis_counts(session: Session, workspace_id: uuid.UUID, version: str, since: datetime) -> Any:
+    """Records with text (`total`), those whose analysis is current (`current`: this pipeline version, made
+    from the text as it is now), and analyses made since `since` (`recent`, the first at `earliest`)."""
+    current = case(
+        (
+            (TextAnalysis.version == version) & (TextAnalysis.source_updated_at == Feedback.updated_at),
+            1,
+        ),
+        else_=0,
+    )
+    recent = case((TextAnalysis.analysed_at >= since, 1), else_=0)
+    query = (
+        select(
+            func.count(Feedback.id).label("total"),
+            func.coalesce(func.sum(current), 0).label("current"),
+            func.coalesce(func.sum(recent), 0).label("recent"),
+            func.min(case((TextAnalysis.analysed_at >= since, TextAnalysis.analysed_at))).label("earliest"),
+        )
+        .outerjoin(TextAnalysis, TextAnalysis.feedback_id == Feedback.id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.text.is_not(None), Feedback.text != "")
+    )
+    return session.execute(query).one()
+
+
+def delete_themes(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence[uuid.UUID]) -> None:
+    """Remove themes for good (their sentences first become unassigned)."""
+    if theme_ids:
+        unassign_theme(session, workspace_id, theme_ids)
+        session.execute(delete(Theme).where(Theme.workspace_id == workspace_id, Theme.id.in_(theme_ids)))

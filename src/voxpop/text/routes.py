@@ -18,7 +18,7 @@ from voxpop.kit.errors import Invalid, NotFound, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore, jobs, service, themes
-from voxpop.text.schemas import MergeIn, SearchHit, ThemeChange, ThemeIn, ThemeOut
+from voxpop.text.schemas import AnalysisProgressOut, MergeIn, SearchHit, ThemeChange, ThemeIn, ThemeOut
 from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1", tags=["text"])
@@ -39,6 +39,21 @@ def reanalyse(session: SessionDep, caller: Writer) -> dict[str, str]:
     service.request_analysis(session, caller.workspace_id)
     session.commit()
     return {"status": "queued"}
+
+
+@router.get("/analysis/progress")
+def analysis_progress(session: SessionDep, caller: Reader) -> AnalysisProgressOut:
+    """How far the analysis of the workspace's texts has got: records analysed of those with text, the rate
+    over the last ten minutes, the minutes left at that rate, and how many records the themes come from."""
+    found = service.analysis_progress(session, caller.workspace_id)
+    return AnalysisProgressOut(
+        analysed=found.analysed,
+        total=found.total,
+        in_progress=found.in_progress,
+        records_per_minute=None if found.per_minute is None else round(found.per_minute, 1),
+        minutes_left=None if found.minutes_left is None else round(found.minutes_left, 1),
+        themes_from_records=found.themes_from,
+    )
 
 
 @router.get("/themes")

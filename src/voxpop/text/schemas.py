@@ -51,3 +51,14 @@ class SearchHit(BaseModel):
     text: str
     received_at: str
     channel: str
+
+
+class AnalysisProgressOut(BaseModel):
+    """How far the analysis of a workspace's texts has got."""
+
+    analysed: int = Field(description="records with text analysed by the current pipeline")
+    total: int = Field(description="records with text")
+    in_progress: bool
+    records_per_minute: float | None = Field(description="over the last ten minutes; null when idle")
+    minutes_left: float | None = Field(description="at that rate; null when idle")
+    themes_from_records: int | None = Field(description="records analysed when the themes were discovered")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -23,7 +23,27 @@ from voxpop.text.components import Doc, Options
 
 ANALYSE = "text.analyse"
 FIRST_DISCOVERY_SENTENCES = 300
+REFINE_GROWTH = 2
+"""Themes nobody has touched are discovered again each time the analysed sentences have doubled."""
 MENTION_CHUNK = 5000
+RATE_WINDOW = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class AnalysisProgress:
+    """How far the analysis of a workspace's texts has got: `analysed` of `total` records with text are
+    analysed by the current pipeline; the recent rate and the time left (None when there is no recent
+    work to judge by); and from how many analysed records the current themes were discovered."""
+
+    analysed: int
+    total: int
+    per_minute: float | None
+    minutes_left: float | None
+    themes_from: int | None
+
+    @property
+    def in_progress(self) -> bool:
+        return self.analysed < self.total
 
 
 @dataclass(frozen=True)
@@ -172,16 +192,33 @@ def reassign_batch(session: Session, workspace_id: uuid.UUID, settings: Settings
     return len(feedback_ids)
 
 
-def discover_if_new(session: Session, workspace_id: uuid.UUID) -> bool:
-    """The first discovery runs by itself once a workspace has enough analysed sentences."""
-    if repository.themes(session, workspace_id):
+def discover_if_due(session: Session, workspace_id: uuid.UUID) -> bool:
+    """Discovery runs by itself, while the backlog is still being analysed: first once a workspace has 300
+    analysed sentences, then again each time they have doubled, as long as some discovered theme is still
+    provisional (nobody has touched it, and it was found from fewer sentences than discovery samples)."""
+    seen = themes.provisional_since(session, workspace_id)
+    if seen == themes.SETTLED:
         return False
-    if (
-        len(repository.sample_sentences(session, workspace_id, FIRST_DISCOVERY_SENTENCES))
-        < FIRST_DISCOVERY_SENTENCES
-    ):
+    records, count = repository.analysed_counts(session, workspace_id)
+    if count < max(FIRST_DISCOVERY_SENTENCES, REFINE_GROWTH * seen):
         return False
-    return bool(themes.discover(session, workspace_id))
+    return themes.refine(session, workspace_id, records, count)
+
+
+def analysis_progress(session: Session, workspace_id: uuid.UUID) -> AnalysisProgress:
+    """Records analysed n of N, the rate over the last ten minutes and the time left at that rate, and how
+    many records the themes were discovered from."""
+    now = clock.now()
+    counts = repository.analysis_counts(session, workspace_id, version(), now - RATE_WINDOW)
+    analysed, total, recent = int(counts.current), int(counts.total), int(counts.recent)
+    per_minute = minutes_left = None
+    if recent and counts.earliest is not None:
+        span = max((now - counts.earliest).total_seconds(), 60.0)
+        per_minute = recent * 60.0 / span
+        minutes_left = (total - analysed) / per_minute
+    return AnalysisProgress(
+        analysed, total, per_minute, minutes_left, themes.discovered_from(session, workspace_id)
+    )
 
 
 def theme_mentions(

@@ -24,6 +24,7 @@ from voxpop.text.models import Theme, ThemeStatus
 SAME_THEME = 0.85
 """Cosine similarity above which a discovered cluster is taken to be an existing (or deleted) theme."""
 DISCOVERY_SAMPLE = 100_000
+SETTLED = -1
 
 
 @dataclass(frozen=True)
@@ -65,39 +66,147 @@ def theme_set(session: Session, workspace_id: uuid.UUID) -> ThemeSet:
 
 
 def discover(session: Session, workspace_id: uuid.UUID) -> list[Theme]:
-    """Run discovery over the workspace's sentences. The first run's themes are active at once; later runs
-    only add proposals for what no existing or deleted theme covers. Returns the themes it created."""
-    sample = repository.sample_sentences(session, workspace_id, DISCOVERY_SAMPLE)
-    vectors = embeddings.from_bytes([blob for _, _, blob in sample])
-    clusters = discovery.discover([text for _, text, _ in sample], vectors)
+    """Run discovery on demand. While the workspace has no themes or only provisional ones, this refines
+    them (see `refine`); after that, it only adds proposals for what no existing or deleted theme covers.
+    Returns the themes it created."""
+    if provisional_since(session, workspace_id) != SETTLED:
+        before = {t.id for t in repository.themes(session, workspace_id)}
+        refine(session, workspace_id, *_seen(session, workspace_id))
+        return [t for t in repository.themes(session, workspace_id) if t.id not in before]
+    texts, vectors = _sample(session, workspace_id)
     existing = repository.themes(session, workspace_id)
-    status = ThemeStatus.PROPOSED if existing else ThemeStatus.ACTIVE
+    clusters = discovery.discover(texts, vectors, taken=_top_names(existing))
     known = embeddings.from_bytes([t.centroid for t in existing])
+    facts = dict(zip(("records", "seen"), _seen(session, workspace_id), strict=True))
     created: list[Theme] = []
     for cluster in clusters:
+        if _is_known(cluster.centroid, known):
+            continue
+        parent = repository.add_theme(
+            session, _theme(workspace_id, cluster, ThemeStatus.PROPOSED, None, texts, facts)
+        )
+        created.append(parent)
         created.extend(
-            _add_cluster(session, workspace_id, cluster, known, status, [text for _, text, _ in sample])
+            repository.add_theme(
+                session, _theme(workspace_id, child, ThemeStatus.PROPOSED, parent.id, texts, facts)
+            )
+            for child in cluster.children
+            if not _is_known(child.centroid, known)
         )
     return created
 
 
-def _add_cluster(
+def provisional_since(session: Session, workspace_id: uuid.UUID) -> int:
+    """From how many analysed sentences the workspace's provisional themes were discovered: 0 when it has
+    no theme at all, `SETTLED` when no theme is provisional any more."""
+    existing = repository.themes(session, workspace_id)
+    if not existing:
+        return 0
+    provisional = _provisional(existing)
+    return max((int(t.phrases.get("seen", 0)) for t in provisional), default=SETTLED)
+
+
+def discovered_from(session: Session, workspace_id: uuid.UUID) -> int | None:
+    """How many analysed records the workspace's live discovered themes were found from (the latest run)."""
+    live = repository.themes(session, workspace_id, [ThemeStatus.ACTIVE, ThemeStatus.PROPOSED])
+    found = [int(t.phrases["records"]) for t in live if t.origin == "discovered" and "records" in t.phrases]
+    return max(found, default=None)
+
+
+def refine(session: Session, workspace_id: uuid.UUID, records: int, seen: int) -> bool:
+    """Discover themes afresh and put them in place of the provisional ones: a new cluster like a provisional
+    theme takes over its id (so links to it hold), provisional themes like no new cluster go, and nothing a
+    person touched changes — a new cluster like a curated or deleted theme is left out. Returns whether
+    discovery found anything."""
+    texts, vectors = _sample(session, workspace_id)
+    existing = repository.themes(session, workspace_id)
+    provisional = _provisional(existing)
+    kept = [t for t in existing if t not in provisional]
+    clusters = discovery.discover(texts, vectors, taken=_top_names(kept))
+    if not clusters:
+        return False
+    known = embeddings.from_bytes([t.centroid for t in kept])
+    facts = {"records": records, "seen": seen}
+    reused: set[uuid.UUID] = set()
+    tops = [c for c in clusters if not _is_known(c.centroid, known)]
+    old_tops = [t for t in provisional if t.parent_id is None]
+    old_subs = [t for t in provisional if t.parent_id is not None]
+    for cluster, old in zip(tops, _matches(tops, old_tops), strict=True):
+        parent = _put(session, workspace_id, cluster, old, None, texts, facts)
+        reused.add(parent.id)
+        children = [c for c in cluster.children if not _is_known(c.centroid, known)]
+        for child, old_child in zip(children, _matches(children, old_subs), strict=True):
+            reused.add(_put(session, workspace_id, child, old_child, parent.id, texts, facts).id)
+    repository.delete_themes(session, workspace_id, [t.id for t in provisional if t.id not in reused])
+    return True
+
+
+def _provisional(existing: Sequence[Theme]) -> list[Theme]:
+    """Active discovered themes nobody has touched, found from fewer sentences than discovery samples, and
+    without a curated sub-theme."""
+    curated_parents = {t.parent_id for t in existing if t.edited and t.parent_id}
+    return [
+        t
+        for t in existing
+        if t.origin == "discovered"
+        and t.status == ThemeStatus.ACTIVE
+        and not t.edited
+        and int(t.phrases.get("seen", 0)) < DISCOVERY_SAMPLE
+        and t.id not in curated_parents
+    ]
+
+
+def _matches(clusters: Sequence[discovery.Cluster], old: list[Theme]) -> list[Theme | None]:
+    """For each cluster, the provisional theme it continues (most similar first, each used once), if any."""
+    if not clusters or not old:
+        return [None] * len(clusters)
+    similarity = np.stack([c.centroid for c in clusters]) @ embeddings.from_bytes([t.centroid for t in old]).T
+    found: list[Theme | None] = [None] * len(clusters)
+    taken: set[int] = set()
+    for flat in np.argsort(-similarity, axis=None):
+        i, j = divmod(int(flat), len(old))
+        if similarity[i, j] < SAME_THEME:
+            break
+        if found[i] is None and j not in taken:
+            found[i] = old[j]
+            taken.add(j)
+    old[:] = [t for j, t in enumerate(old) if j not in taken]
+    return found
+
+
+def _put(
     session: Session,
     workspace_id: uuid.UUID,
     cluster: discovery.Cluster,
-    known: npt.NDArray[np.float32],
-    status: str,
+    old: Theme | None,
+    parent_id: uuid.UUID | None,
     texts: Sequence[str],
-) -> list[Theme]:
-    if _is_known(cluster.centroid, known):
-        return []
-    parent = repository.add_theme(session, _theme(workspace_id, cluster, status, None, texts))
-    children = [
-        repository.add_theme(session, _theme(workspace_id, child, status, parent.id, texts))
-        for child in cluster.children
-        if not _is_known(child.centroid, known)
+    facts: dict[str, int],
+) -> Theme:
+    fresh = _theme(workspace_id, cluster, ThemeStatus.ACTIVE, parent_id, texts, facts)
+    if old is None:
+        return repository.add_theme(session, fresh)
+    old.name, old.centroid, old.phrases, old.parent_id = fresh.name, fresh.centroid, fresh.phrases, parent_id
+    old.updated_at = clock.now()
+    return old
+
+
+def _sample(session: Session, workspace_id: uuid.UUID) -> tuple[list[str], npt.NDArray[np.float32]]:
+    sample = repository.sample_sentences(session, workspace_id, DISCOVERY_SAMPLE)
+    return [text for _, text, _ in sample], embeddings.from_bytes([blob for _, _, blob in sample])
+
+
+def _seen(session: Session, workspace_id: uuid.UUID) -> tuple[int, int]:
+    """(analysed records, analysed sentences of supported languages) now."""
+    return repository.analysed_counts(session, workspace_id)
+
+
+def _top_names(existing: Sequence[Theme]) -> list[str]:
+    return [
+        t.name
+        for t in existing
+        if t.parent_id is None and t.status in (ThemeStatus.ACTIVE, ThemeStatus.PROPOSED)
     ]
-    return [parent, *children]
 
 
 def _is_known(centroid: npt.NDArray[np.float32], known: npt.NDArray[np.float32]) -> bool:
@@ -110,6 +219,7 @@ def _theme(
     status: str,
     parent_id: uuid.UUID | None,
     texts: Sequence[str],
+    facts: dict[str, int],
 ) -> Theme:
     examples = [texts[i] for i in cluster.members[:5]]
     return Theme(
@@ -119,7 +229,7 @@ def _theme(
         status=status,
         origin="discovered",
         centroid=embeddings.to_bytes(cluster.centroid),
-        phrases={"phrases": cluster.phrases, "examples": examples, "size": len(cluster.members)},
+        phrases={"phrases": cluster.phrases, "examples": examples, "size": len(cluster.members), **facts},
     )
 
 
@@ -243,14 +353,15 @@ def split(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID) -> lis
         )
         for k in (0, 1)
     ]
-    discovery.label(texts, halves)
     parent_id = theme.parent_id or theme.id
+    siblings = [t.name for t in _children(session, workspace_id, parent_id) if t.id != theme.id]
+    discovery.label(texts, halves, [_get(session, workspace_id, parent_id).name, *siblings])
     if theme.parent_id is not None:
         theme.status = ThemeStatus.DELETED
         _touch(theme)
     repository.unassign_theme(session, workspace_id, [theme.id])
     made = [
-        repository.add_theme(session, _theme(workspace_id, half, ThemeStatus.ACTIVE, parent_id, texts))
+        repository.add_theme(session, _theme(workspace_id, half, ThemeStatus.ACTIVE, parent_id, texts, {}))
         for half in halves
     ]
     return [_touch(each) for each in made]
