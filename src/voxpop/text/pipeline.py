@@ -87,7 +87,7 @@ def _detect_sentence_languages(doc: Doc, options: Options) -> None:
 def _embed(docs: list[Doc], options: Options) -> list[Doc]:
     pieces = [s for doc in docs for s in doc.sentences]
     model_texts = [cleaning.words_of(sentences.without_connective(s.text)) for s in pieces]
-    vectors = embeddings.encode(options.model, model_texts, options.batch_size)
+    vectors = embeddings.encode(options.model, model_texts, options.batch_size, options.backend)
     for piece, vector in zip(pieces, vectors, strict=True):
         piece.embedding = vector
     return docs
@@ -122,7 +122,10 @@ def version_key(names: Sequence[str], options: Options) -> str:
     parts = [f"{name}@{component(name).version}" for name in names]
     head_file = sentiment.head_file(options.sentiment_head)
     head = hashlib.sha256(head_file.read_bytes()).hexdigest()[:8] if "sentiment" in names else ""
-    return "+".join(parts) + f"|model={options.model or 'all-MiniLM-L6-v2'}|head={head}"
+    model = f"{options.model or 'all-MiniLM-L6-v2'}" + (
+        "" if options.backend == "torch" else f"@{options.backend}"
+    )
+    return "+".join(parts) + f"|model={model}|head={head}"
 
 
 def analyse_texts(
