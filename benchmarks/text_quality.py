@@ -9,9 +9,10 @@
   texts in the same run: macro-F1, accuracy, confusion matrices, timing. No airline tweet is in our training
   data (see src/voxpop/text/sentiment_model/README.md). Needs `vadersentiment` (the `bench` extra).
 - signals: precision and recall of `voxpop.text.signals.detect` for churn intent and suggestions on 200
-  hand-labelled records each of the development set (benchmarks/data/signals_labels.csv, whose misses guided
-  the rules) and of the held-out test set (signals_labels_test.csv), one table per set (`--labels` picks one);
-  sampling and labelling: benchmarks/data/README.md.
+  hand-labelled records each of the two development sets (benchmarks/data/signals_labels.csv and
+  signals_labels_dev2.csv, whose misses guided the rules) and of the held-out test set
+  (signals_labels_test.csv), one table per set (`--labels` picks one); sampling and labelling:
+  benchmarks/data/README.md.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ import numpy as np
 from text_themes import section_themes
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
+DEFAULT_DATA = Path(os.environ.get("VOXPOP_SHARED_DATA", ROOT.parent / "shared" / "data"))
 LABEL_FILES = {
     "dev": ROOT / "benchmarks" / "data" / "signals_labels.csv",
+    "dev2": ROOT / "benchmarks" / "data" / "signals_labels_dev2.csv",
     "test": ROOT / "benchmarks" / "data" / "signals_labels_test.csv",
 }
 CLASSES = ("negative", "neutral", "positive")
