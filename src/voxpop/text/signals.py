@@ -57,7 +57,8 @@ _CHANGE = (
     + _NOT_ME
     + r"|consider|bring back|include|require|introduce|implement"
     r"|hire|hide|lock|let (?:people|customers|users|passengers|members|everyone|families|travel+ers)\b"
-    r"|make(?! (?:sure|it right|this|that|me|us|sense|it quick|it fast|it snappy)\b)|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
+    r"|make(?! (?:sure|it right|this|that|me|us|sense|it quick|it fast|it snappy)\b)"
+    r"|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
 )
 _ADVERB = r"(?: really| seriously| just| definitely| at least| also)?"
 _FEATURE = r"(?:option|feature|setting|button|way|mode|filter|toggle|choice|link|app|version)s?\b"
@@ -171,7 +172,8 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r" (?:would(?! have|'ve)|wouldn't|could|had|offered|let|allowed|made|sold|did|didn't|still))",
             r"hope (?:it|this|that|you|they)(?:'ll| will| can| could| would)? (?:\w+ ){0,3}(?:as )?an?"
             r" (?:option|feature|setting)",
-            r"(?:i|we) (?:would )?suggest(?! (?:others|everyone|people|you all|y'all|that others)\b)|(?:a|one) suggestion|suggestion:|recommend that you|feature request|idea:",
+            r"(?:i|we) (?:would )?suggest(?! (?:others|everyone|people|you all|y'all|that others)\b)",
+            r"(?:a|one) suggestion|suggestion:|recommend that you|feature request|idea:",
             r"why (?:not|don't you|doesn't \w+|isn't it|is it not|can't you|won't you) (?:just )?"
             r"(?:" + _CHANGE + r"|have|automatic(?:ally)?|free|an option)",
             r"surprised (?:that )?(?:you|they)(?: all| guys)? (?:don't|do not|haven't|can't|won't)",
