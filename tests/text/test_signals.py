@@ -102,6 +102,7 @@ def test_one_order_a_cancelled_flight_or_a_trip_is_no_churn(sentence: str) -> No
         "When will you start offering gift wrapping?",
         "I'd love an option to pay monthly.",
         "You should really consider opening a store in Leeds.",
+        "Please let us choose a delivery slot.",
     ],
 )
 def test_new_suggestion_patterns(sentence: str) -> None:
@@ -127,6 +128,7 @@ def test_new_suggestion_patterns(sentence: str) -> None:
         "I suggest others do the same and fly with someone else.",
         "Why don't you call me back?",
         "When will you refund my order?",
+        "Please let us know what happened.",
     ],
 )
 def test_own_case_bug_fixes_and_scolding_are_no_suggestion(sentence: str) -> None:

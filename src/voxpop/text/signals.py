@@ -57,6 +57,7 @@ _CHANGE = (
     + _NOT_ME
     + r"|consider|bring back|include|require|introduce|implement"
     r"|hire|hide|lock|let (?:people|customers|users|passengers|members|everyone|families|travel+ers)\b"
+    r"|let us (?:choose|pick|pay|pause|select|book|track|save|skip|keep|order)\b"
     r"|make(?! (?:sure|it right|this|that|me|us|sense|it quick|it fast|it snappy)\b)"
     r"|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
 )
