@@ -7,6 +7,12 @@ Run by hand (not in CI), from the repository root:
 
     .venv/bin/python benchmarks/text_speed.py pipeline --records 3000 [--profile] [--threads N]
     .venv/bin/python benchmarks/text_speed.py discovery --sentences 100000
+    .venv/bin/python benchmarks/text_speed.py responsive [--threads N] [--port 8765]
+
+`responsive`: the demo (`voxpop demo --no-serve`, 30,000 records) in a fresh data directory, then `voxpop serve`
+(jobs in-process, as `make demo` runs): how long until every text is analysed, and the latency of signed-in
+page loads (overview, themes, ideas, search, records) fetched one after another while the analysis runs,
+beside the same pages once it is done.
 
 `--profile` also prints where the end-to-end time goes (cProfile, the 25 functions with the most cumulative
 time). `--threads` sets `VOXPOP_TEXT_THREADS` (0: one per core). Every figure is printed with the machine's
@@ -38,6 +44,7 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -226,20 +233,110 @@ def discover_child(cached: Path) -> None:
     print(seconds, resident, _resident_kb("VmHWM"), len(themes), sum(len(t.children) or 1 for t in themes))
 
 
+PAGES = ("/", "/themes", "/ideas", "/search?q=late+delivery", "/trends")
+
+
+def bench_responsive(threads: int, port: int) -> None:
+    import httpx
+
+    data = Path(tempfile.mkdtemp())
+    env = {
+        **os.environ,
+        "VOXPOP_DATA_DIR": str(data),
+        "VOXPOP_DEMO_PASSWORD": "bench-password-1",
+        "VOXPOP_TEXT_THREADS": str(threads),
+        "VOXPOP_PORT": str(port),
+    }
+    print(f"# responsiveness during analysis — {datetime.now(UTC):%Y-%m-%d %H:%M} UTC — {machine()}")
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "voxpop", "demo", "--no-serve"], env=env, check=True, capture_output=True
+    )
+    print(
+        f"demo loaded in {time.perf_counter() - started:.0f} s ({load()}); TEXT_THREADS={threads or 'one per core'}"
+    )
+    database = data / "voxpop.db"
+    started = time.perf_counter()  # the analysis starts with the server, as with `make demo`
+    server = subprocess.Popen([sys.executable, "-m", "voxpop", "serve"], env=env, stderr=subprocess.DEVNULL)
+    try:
+        client = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60)
+        _wait_for(client)
+        _sign_in(client)
+        during: list[float] = []
+        texts = _count(database, "SELECT count(*) FROM feedback WHERE text IS NOT NULL AND text != ''")
+        done, moved = 0, time.perf_counter()
+        while done < texts and time.perf_counter() - moved < 300:  # stops if nothing moves for 5 minutes
+            during.extend(_fetch(client))
+            now = _count(database, "SELECT count(*) FROM text_analyses")
+            done, moved = now, time.perf_counter() if now > done else moved
+        analysis = time.perf_counter() - started
+        print(
+            f"{done:,} of {texts:,} texts analysed in {analysis:.0f} s = {done / analysis:,.1f} records/s ({load()})"
+        )
+        after = [seconds for _ in range(4) for seconds in _fetch(client)]
+        for name, times in (("during analysis", during), ("after analysis", after)):
+            print(
+                f"page loads {name}: n={len(times)}, median {np.median(times):.3f} s, "
+                f"p95 {np.percentile(times, 95):.3f} s, max {max(times):.3f} s"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(client: Any) -> None:
+    for _ in range(240):
+        try:
+            client.get("/login")
+            return
+        except Exception:
+            time.sleep(0.5)
+    raise SystemExit("the server did not start")
+
+
+def _sign_in(client: Any) -> None:
+    import re
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
+    assert token, "no sign-in form"
+    form = {"email": "admin@demo.voxpop.local", "password": "bench-password-1", "csrf_token": token.group(1)}
+    assert client.post("/login", data=form).status_code == 303, "sign-in failed"
+
+
+def _fetch(client: Any) -> list[float]:
+    times = []
+    for page in PAGES:
+        started = time.perf_counter()
+        reply = client.get(page)
+        times.append(time.perf_counter() - started)
+        assert reply.status_code == 200, f"{page}: {reply.status_code}"
+    return times
+
+
+def _count(database: Path, query: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+        return int(connection.execute(query).fetchone()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("what", choices=["pipeline", "discovery", "discover-child"])
+    parser.add_argument("what", choices=["pipeline", "discovery", "discover-child", "responsive"])
     parser.add_argument("cached", nargs="?", type=Path)
     parser.add_argument("--records", type=int, default=3000)
     parser.add_argument("--sentences", type=int, default=100_000)
     parser.add_argument("--profile", action="store_true", help="pipeline: where the time goes (cProfile)")
-    parser.add_argument("--threads", type=int, default=0, help="pipeline: TEXT_THREADS (0: one per core)")
+    parser.add_argument("--threads", type=int, default=0, help="TEXT_THREADS (0: one per core)")
+    parser.add_argument("--port", type=int, default=8765, help="responsive: where the app listens")
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.what == "pipeline":
         bench_pipeline(args.records, args.profile, args.threads)
+    elif args.what == "responsive":
+        bench_responsive(args.threads, args.port)
     elif args.what == "discover-child":
         discover_child(args.cached)
     else:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 import warnings
 from collections.abc import Sequence
@@ -57,6 +58,9 @@ def build(source: Path, target: Path) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
     class LastHiddenState(torch.nn.Module):
         """The transformer called with keyword arguments, giving only its last hidden state."""
@@ -89,7 +93,12 @@ def build(source: Path, target: Path) -> None:
                 opset_version=17,
                 dynamo=False,
             )
-        quantize_dynamic(full, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        root = logging.getLogger()
+        was, root.disabled = root.disabled, True  # quiet its advice to pre-process: measured without
+        try:
+            quantize_dynamic(full, quantised, weight_type=QuantType.QInt8, per_channel=True)
+        finally:
+            root.disabled = was
         quantised.replace(target)
 
 
