@@ -7,12 +7,12 @@ Run by hand (not in CI), from the repository root:
 
     .venv/bin/python benchmarks/text_speed.py pipeline --records 3000 [--profile] [--threads N]
     .venv/bin/python benchmarks/text_speed.py discovery --sentences 100000
-    .venv/bin/python benchmarks/text_speed.py responsive [--threads N] [--port 8765]
+    .venv/bin/python benchmarks/text_speed.py responsive [--threads N] [--port 8765] [--seconds 3600]
 
 `responsive`: the demo (`voxpop demo --no-serve`, 30,000 records) in a fresh data directory, then `voxpop serve`
 (jobs in-process, as `make demo` runs): how long until every text is analysed, and the latency of signed-in
 page loads (overview, themes, ideas, search, records) fetched one after another while the analysis runs,
-beside the same pages once it is done.
+beside the same pages once it is done (only when it finished within `--seconds`).
 
 `--profile` also prints where the end-to-end time goes (cProfile, the 25 functions with the most cumulative
 time). `--threads` sets `VOXPOP_TEXT_THREADS` (0: one per core). Every figure is printed with the machine's
@@ -236,7 +236,7 @@ def discover_child(cached: Path) -> None:
 PAGES = ("/", "/themes", "/ideas", "/search?q=late+delivery", "/trends")
 
 
-def bench_responsive(threads: int, port: int) -> None:
+def bench_responsive(threads: int, port: int, budget: float) -> None:
     import httpx
 
     data = Path(tempfile.mkdtemp())
@@ -265,7 +265,8 @@ def bench_responsive(threads: int, port: int) -> None:
         during: list[float] = []
         texts = _count(database, "SELECT count(*) FROM feedback WHERE text IS NOT NULL AND text != ''")
         done, moved = 0, time.perf_counter()
-        while done < texts and time.perf_counter() - moved < 300:  # stops if nothing moves for 5 minutes
+        # until every text is analysed, or the time budget is spent, or nothing moved for 5 minutes
+        while done < texts and time.perf_counter() - started < budget and time.perf_counter() - moved < 300:
             during.extend(_fetch(client))
             now = _count(database, "SELECT count(*) FROM text_analyses")
             done, moved = now, time.perf_counter() if now > done else moved
@@ -273,8 +274,10 @@ def bench_responsive(threads: int, port: int) -> None:
         print(
             f"{done:,} of {texts:,} texts analysed in {analysis:.0f} s = {done / analysis:,.1f} records/s ({load()})"
         )
-        after = [seconds for _ in range(4) for seconds in _fetch(client)]
+        after = [seconds for _ in range(4) for seconds in _fetch(client)] if done == texts else []
         for name, times in (("during analysis", during), ("after analysis", after)):
+            if not times:
+                continue
             print(
                 f"page loads {name}: n={len(times)}, median {np.median(times):.3f} s, "
                 f"p95 {np.percentile(times, 95):.3f} s, max {max(times):.3f} s"
@@ -331,12 +334,15 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="pipeline: where the time goes (cProfile)")
     parser.add_argument("--threads", type=int, default=0, help="TEXT_THREADS (0: one per core)")
     parser.add_argument("--port", type=int, default=8765, help="responsive: where the app listens")
+    parser.add_argument(
+        "--seconds", type=float, default=3600, help="responsive: stop measuring after this long"
+    )
     args = parser.parse_args()
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[attr-defined]
     if args.what == "pipeline":
         bench_pipeline(args.records, args.profile, args.threads)
     elif args.what == "responsive":
-        bench_responsive(args.threads, args.port)
+        bench_responsive(args.threads, args.port, args.seconds)
     elif args.what == "discover-child":
         discover_child(args.cached)
     else:
