@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 import uuid
@@ -103,6 +104,9 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             "VOXPOP_SECRET_KEY": "a-test-secret-that-is-not-the-default",
             "VOXPOP_JOB_POLL_SECONDS": "0.2",
             "VOXPOP_CONFIG_FILE": str(data_dir / "absent.toml"),
+            # the quantised encoder is built once per machine, not once per test session (its file name
+            # carries the weights' digest and the export version, so a stale one is never used)
+            "VOXPOP_TEXT_MODEL_CACHE": str(Path(tempfile.gettempdir()) / "voxpop-test-models"),
         }
     )
     os.environ.pop("VOXPOP_BROKER_URL", None)
