@@ -8,6 +8,7 @@ test rather than by rolling back one transaction.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -105,6 +106,9 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
             # the tests' webhook receivers listen on 127.0.0.1, an internal address refused by default
             # (tests/delivery/test_webhook_safety.py checks the default)
             "VOXPOP_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
+            # the quantised encoder is built once per machine, not once per test session (its file name
+            # carries the weights' digest and the export version, so a stale one is never used)
+            "VOXPOP_TEXT_MODEL_CACHE": str(Path(tempfile.gettempdir()) / "voxpop-test-models"),
         }
     )
     os.environ.pop("VOXPOP_BROKER_URL", None)

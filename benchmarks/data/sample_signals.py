@@ -7,8 +7,9 @@ Two strata, 100 records each, half from each source, drawn with `random.Random(s
 - "random": uniform among all candidate records;
 - "keyword": uniform among candidate records matching `BROAD`, a wide filter for words around leaving or
   proposing something, written before any detector output was seen, so that the rare positives are present.
-Sets: "dev" (seed 5200, signals_labels.csv) and "test" (seed 5201, signals_labels_test.csv), a held-out draw
-from which every record of the dev set is excluded.
+Sets: "dev" (seed 5200, signals_labels.csv), "test" (seed 5201, signals_labels_test.csv), a held-out draw
+from which every record of the dev set is excluded, and "dev2" (seed 5202, signals_labels_dev2.csv), a second
+development draw excluding both.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_DATA = HERE.parents[1].parent / "shared" / "data"
-DEV_LABELS = HERE / "signals_labels.csv"
-SEEDS = {"dev": 5200, "test": 5201}
+SEEDS = {"dev": 5200, "test": 5201, "dev2": 5202}
+LABELLED = {"test": ("signals_labels.csv",), "dev2": ("signals_labels.csv", "signals_labels_test.csv")}
+"""Which labelled sets a draw excludes, so that no record is in two sets."""
 SOURCES = {
     "customer_support_twitter/twcs_first5000.csv": "tweet_id",
     "twitter_airline_sentiment/Tweets.csv": "tweet_id",
@@ -52,10 +54,13 @@ def candidates(data: Path, source: str, id_column: str, excluded: set[str]) -> l
     return sorted(seen.items(), key=lambda item: int(item[0]))
 
 
-def dev_rows(source: str) -> set[str]:
-    """Row ids of `source` already in the dev set (signals_labels.csv)."""
-    with DEV_LABELS.open(encoding="utf-8", newline="") as handle:
-        return {row["row_id"] for row in csv.DictReader(handle) if row["source"] == source}
+def labelled_rows(source: str, files: tuple[str, ...]) -> set[str]:
+    """Row ids of `source` already in the labelled sets `files` (beside this script)."""
+    rows: set[str] = set()
+    for name in files:
+        with (HERE / name).open(encoding="utf-8", newline="") as handle:
+            rows.update(row["row_id"] for row in csv.DictReader(handle) if row["source"] == source)
+    return rows
 
 
 def main() -> None:
@@ -67,7 +72,7 @@ def main() -> None:
     out = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
     out.writerow(["source", "row_id", "stratum", "text"])
     for source, id_column in SOURCES.items():
-        excluded = dev_rows(source) if args.which == "test" else set()
+        excluded = labelled_rows(source, LABELLED.get(args.which, ()))
         rows = candidates(args.data, source, id_column, excluded)
         drawn = rng.sample(rows, 50)
         taken = {row_id for row_id, _ in drawn}

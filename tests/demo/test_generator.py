@@ -19,13 +19,21 @@ from sqlalchemy.engine import Engine
 
 from voxpop.customer.models import Customer
 from voxpop.demo import verbatims
-from voxpop.demo.generator import PLANTED_EFFECTS, RATING_ITEMS, DemoData, generate, month_start
+from voxpop.demo.generator import (
+    PLANTED_EFFECTS,
+    RATING_ITEMS,
+    REQUEST_WEIGHTS,
+    DemoData,
+    generate,
+    month_start,
+)
 from voxpop.demo.service import load
-from voxpop.demo.verbatims import Facts, Mention
+from voxpop.demo.verbatims import REQUESTS, Facts, Mention
 from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.journey.schemas import EventIn
 from voxpop.kit.db import new_session
+from voxpop.text.signals import detect
 from voxpop.workspace import service as workspace_service
 
 END = datetime(2025, 6, 1, tzinfo=UTC)
@@ -358,3 +366,17 @@ def test_load_stores_everything_once_and_reports_progress(engine: Engine) -> Non
             select(func.count()).select_from(Customer).where(Customer.workspace_id == workspace.id)
         )
     assert (stored, people) == (600, 120)
+
+
+def test_customers_make_the_planted_requests_and_each_reads_as_a_suggestion(full: DemoData) -> None:
+    texts = [record.text for record in full.feedback if record.text and record.language == "en"]
+    made = {
+        request: sum(1 for text in texts if any(variant in text for variant in variants))
+        for request, variants in REQUESTS.items()
+    }
+    assert set(made) == set(REQUEST_WEIGHTS)
+    assert 0.04 < sum(made.values()) / len(texts) < 0.06  # of comments, reviews and social posts: 6 %
+    assert max(made, key=made.__getitem__) == "time_slots" and min(made.values()) >= 50, made
+    for variants in REQUESTS.values():
+        for variant in variants:
+            assert [h.kind for h in detect([variant])] == ["suggestion"], variant

@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -11,6 +17,8 @@ from sqlalchemy.orm import Session
 from tests.cli.test_commands import voxpop
 from tests.text.factories import verbatims
 from voxpop.feedback.models import Feedback
+from voxpop.text import batch
+from voxpop.text.components import Options
 
 
 def test_a_csv_file_gives_one_json_line_per_row_with_everything_the_pipeline_found(
@@ -54,3 +62,62 @@ def test_a_missing_column_or_file_is_a_precise_error(tmp_path: Path) -> None:
     assert wrong.returncode == 1 and "has no column 'text'" in wrong.stderr and "comment" in wrong.stderr
     missing = voxpop("analyze", str(tmp_path / "nope.csv"), check=False)
     assert missing.returncode == 1 and "no such file" in missing.stderr
+
+
+def test_results_stream_batch_by_batch_without_reading_the_whole_file_first() -> None:
+    read = 0
+
+    def rows() -> Iterator[batch.Row]:
+        nonlocal read
+        for number, (_, text) in enumerate(verbatims(80), start=1):
+            read = number
+            yield number, text, None
+
+    results = batch.analyse_rows(rows(), Options(), None, 0.4, discover_from=batch.BATCH)
+    first = next(results)
+    assert first["row"] == 1 and read == batch.BATCH
+    assert len([first, *results]) == 240 and read == 240
+
+
+def test_without_a_workspace_later_rows_get_the_themes_found_in_the_first_ones() -> None:
+    texts = [text for _, text in verbatims(40)]
+    rows = ((number, text, None) for number, text in enumerate(texts * 2, start=1))
+    results = list(batch.analyse_rows(rows, Options(), None, 0.4, discover_from=len(texts)))
+    first, second = results[: len(texts)], results[len(texts) :]
+    assert [r["themes"] for r in second] == [r["themes"] for r in first]
+    assert len({theme for r in first for theme in r["themes"]}) >= 3
+
+
+def test_the_command_writes_lines_while_it_works_and_shows_progress_on_a_terminal(tmp_path: Path) -> None:
+    source = tmp_path / "verbatims.txt"
+    source.write_text("\n".join(text for _, text in verbatims(300)) + "\n", encoding="utf-8")
+    terminal, stderr = pty.openpty()
+    command = [sys.executable, "-m", "voxpop", "analyze", str(source), "--discover-from", "64"]
+    env = {**os.environ, "COLUMNS": "100"}
+    shown: list[str] = []
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr, text=True, env=env) as process:
+        os.close(stderr)
+        reader = threading.Thread(target=lambda: shown.append(_read_all(terminal)))
+        reader.start()  # the terminal is read meanwhile, so the progress bar never fills it and blocks
+        assert process.stdout is not None
+        first = json.loads(process.stdout.readline())
+        still_working = process.poll() is None
+        rest = process.stdout.readlines()
+        process.wait(timeout=120)
+        reader.join(timeout=30)
+    assert first["row"] == 1 and still_working and len(rest) == 899 and process.returncode == 0
+    assert "Analysing verbatims.txt" in shown[0] and "900/900" in shown[0]
+
+
+def _read_all(descriptor: int) -> str:
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(descriptor, 65536)
+        except OSError:  # the other end closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(descriptor)
+    return b"".join(chunks).decode("utf-8", errors="replace")

@@ -89,6 +89,20 @@ def test_one_order_a_cancelled_flight_or_a_trip_is_no_churn(sentence: str) -> No
         "Please fix the boarding process at gate C, one agent for three hundred people.",
         "Upgrade the old trains!",
         "I would suggest a dark theme.",
+        "Maybe a setting to hide the promotions?",
+        "How about an option to skip the intro?",
+        "Why don't you offer evening delivery slots?",
+        "Why not get more staff on the tills at weekends?",
+        "Shouldn't the delivery fee be free for members?",
+        "There should be a way to change the address after ordering.",
+        "Remove your minimum order requirement.",
+        "Give your drivers more time between drops.",
+        "You need more checkouts open on Saturdays.",
+        "Any chance of adding Apple Pay?",
+        "When will you start offering gift wrapping?",
+        "I'd love an option to pay monthly.",
+        "You should really consider opening a store in Leeds.",
+        "Please let us choose a delivery slot.",
     ],
 )
 def test_new_suggestion_patterns(sentence: str) -> None:
@@ -110,6 +124,11 @@ def test_new_suggestion_patterns(sentence: str) -> None:
         "Upgrade me and we are even.",
         "How do I remove the suggested contacts?",
         "I wish I had booked earlier.",
+        "Please make it quick, I have a train to catch.",
+        "I suggest others do the same and fly with someone else.",
+        "Why don't you call me back?",
+        "When will you refund my order?",
+        "Please let us know what happened.",
     ],
 )
 def test_own_case_bug_fixes_and_scolding_are_no_suggestion(sentence: str) -> None:

@@ -28,10 +28,15 @@ def analyze(
         str | None, typer.Option("--workspace", "-w", help="Use this workspace's curated themes.")
     ] = None,
     output: Annotated[Path | None, typer.Option(help="Write here instead of stdout.")] = None,
+    discover_from: Annotated[
+        int, typer.Option(min=1, help="Without --workspace: discover themes from this many first rows.")
+    ] = batch.DISCOVERY_RECORDS,
 ) -> None:
     """Language, redacted text, sentiment per record and sentence, themes and signals, as JSON Lines.
 
-    Without --workspace, themes are discovered from the file itself."""
+    Lines are written as records are done, with a progress bar on stderr. Without --workspace, themes are
+    discovered from the file's first rows
+    (--discover-from) and later rows are assigned to them."""
     settings = get_settings()
     total, rows = batch.rows_of(file, file_format, column)
     theme_set = _themes_of(workspace) if workspace else None
@@ -44,9 +49,11 @@ def analyze(
                 theme_set,
                 settings.theme_min_similarity,
                 lambda done: update(done, total),
+                discover_from,
             )
             for result in results:
                 sink.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+                sink.flush()  # each line as soon as its record is done, even into a pipe
     finally:
         if output:
             sink.close()

@@ -151,6 +151,17 @@ MIX = {
     "social_post": 0.06,
 }
 """Shares of the feedback by occasion; a kind short of occasions gives its share to relationship surveys."""
+REQUEST_SHARE = 0.06
+REQUEST_WEIGHTS = {
+    "time_slots": 0.28,
+    "assembly": 0.2,
+    "pause_membership": 0.16,
+    "paypal": 0.14,
+    "old_item_removal": 0.12,
+    "dark_mode": 0.1,
+}
+"""Planted requests: the share of English survey comments, reviews and social posts that end with one, and
+how often each request is made (docs/demo.md, "Customer requests")."""
 _SPREAD = {"relationship_survey": "", "site_review": "review_site", "app_review": "app"}
 """Occasions tied to no order or ticket, spread over customers' active time, with their channel."""
 _TICKET_KINDS = {"email": "ticket", "web": "ticket", "chat": "chat", "phone": "call"}
@@ -393,13 +404,26 @@ class _Voices:
             return None, None
         mentions, facts = self._mentions(occasion, tone), self._facts(occasion)
         language = occasion.customer.language
-        text = verbatims.write(words, language, style, tone, mentions, facts)
+        text = self._with_request(
+            verbatims.write(words, language, style, tone, mentions, facts), style, language
+        )
         if spec.kind not in ("review", "support_ticket"):
             return None, text
         title = verbatims.title(
             words, language, tone, mentions[0], facts, subject=spec.kind == "support_ticket"
         )
         return title, None if spec.kind == "review" and words.random() < 0.07 else text
+
+    def _with_request(self, text: str, style: str, language: str) -> str:
+        """Some customers end with a request (drawn from their own random stream, so no other text changes)."""
+        ideas = self.world.ideas
+        if (
+            language != "en"
+            or style not in ("comment", "review", "social")
+            or ideas.random() >= REQUEST_SHARE
+        ):
+            return text
+        return f"{text} {ideas.choice(verbatims.REQUESTS[pick(ideas, REQUEST_WEIGHTS)])}"
 
     def _mentions(self, occasion: _Occasion, tone: str) -> list[Mention]:
         """What the text is about: the problem raised or what explains the score, then maybe a second thought.

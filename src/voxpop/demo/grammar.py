@@ -514,3 +514,26 @@ Enttäuschend | Nicht zu empfehlen | Mangelhaft
 [subject]
 Problem mit meiner Bestellung | Reklamation | Frage zu meinem Konto
 """
+
+# Requests customers make (English only), one section per planted request: the ideas page should show
+# each as one request (docs/demo.md, "Customer requests"). Every variant is a suggestion to the detector.
+REQUESTS = """
+[time_slots]
+Please let us choose a delivery time slot. | It would be great if I could pick a delivery time slot. \
+| Why not offer delivery time slots in the evening? | There should be a way to choose a delivery time slot.
+[assembly]
+Please offer furniture assembly with delivery. | It would be great if you offered an assembly service for furniture. \
+| Why not offer to assemble the furniture when you deliver it? | You should offer a furniture assembly service.
+[pause_membership]
+Please let members pause the membership for a month or two. | It would be nice to be able to pause my membership. \
+| Why not let us pause the membership over the summer? | There should be an option to pause the membership.
+[paypal]
+Please add PayPal at checkout. | Any chance of adding PayPal as a payment option? \
+| It would be great if you added PayPal at checkout. | Why don't you offer PayPal at checkout?
+[old_item_removal]
+Please offer to take away the old mattress when you deliver the new one. \
+| It would be great if the drivers took away the old sofa when delivering the new one. \
+| You should offer to take away old furniture when delivering new furniture.
+[dark_mode]
+Please add a dark mode to the app. | It would be nice if the app had a dark mode. | Any chance of adding a dark mode to the app?
+"""

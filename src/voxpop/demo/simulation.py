@@ -284,6 +284,7 @@ class World:
         self.rng = random.Random(master.getrandbits(64))
         self.words = random.Random(master.getrandbits(64))
         self.ratings = random.Random(master.getrandbits(64))
+        self.ideas = random.Random(master.getrandbits(64))
         self.end = end
         self.months = [month_start(end, month) for month in range(MONTHS + 1)]
         self.start = self.months[0]

@@ -226,6 +226,8 @@ def _catalogue(rows: str) -> tuple[Product, ...]:
 _STAFF = _sections(fragments.STAFF)
 AGENTS, DRIVERS = _STAFF["agents"], _STAFF["drivers"]
 CATALOGUE = _catalogue(fragments.CATALOGUE)
+REQUESTS = _sections(fragments.REQUESTS)
+"""Planted customer requests (English): per request, the ways customers put it."""
 GRAMMARS = {
     "en": _sections(fragments.ENGLISH),
     "es": _sections(fragments.SPANISH),

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     embedded_jobs: bool = True
     relationship_touchpoints: list[str] = ["relationship", "relationship survey"]
     text_model: str = ""
+    text_backend: Literal["onnx-int8", "torch"] = "onnx-int8"
+    text_threads: int = Field(0, ge=0)
+    text_model_cache: Path | None = None
     text_sentiment_head: str = ""
     text_languages: list[str] = ["en"]
     text_mask_names: bool = True

@@ -1,11 +1,13 @@
 """`voxpop analyze`: the pipeline over a file, without storing anything — one JSON object per input row.
 
-Themes come from a workspace's curated themes when one is named; otherwise they are discovered from the
-file itself, which means holding the file's results until the end (about 2 KB per sentence).
+Results stream: each row's line is yielded as soon as its batch is analysed. Themes come from a workspace's
+curated themes when one is named; otherwise they are discovered from the file's first `DISCOVERY_RECORDS`
+rows (held until then, about 2 KB per sentence), and later rows are assigned to those themes.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -19,7 +21,9 @@ from voxpop.text import discovery, pipeline
 from voxpop.text.components import Doc, Options
 from voxpop.text.themes import ThemeSet
 
-BATCH = 256
+BATCH = 64
+DISCOVERY_RECORDS = 2000
+"""Without a workspace, themes come from the file's first rows; the rest stream, assigned to them."""
 Row = tuple[int, str | None, Problem | None]
 
 
@@ -71,38 +75,46 @@ def analyse_rows(
     themes: ThemeSet | None,
     min_similarity: float,
     progress: Callable[[int], None] = lambda _: None,
+    discover_from: int = DISCOVERY_RECORDS,
 ) -> Iterator[dict[str, Any]]:
-    """One result per row, in order. With `themes`, results stream; without, themes are discovered first."""
-    if themes is not None:
-        yield from _stream(rows, options, lambda docs: _assign(docs, themes, min_similarity), progress)
-        return
-    held = list(_stream(rows, options, lambda docs: None, progress, keep_docs=True))
-    yield from _with_discovered_themes(held)
+    """One result per row, in order, each yielded as soon as its batch is analysed.
 
-
-def _stream(
-    rows: Iterator[Row],
-    options: Options,
-    assign: Callable[[list[Doc]], None],
-    progress: Callable[[int], None],
-    keep_docs: bool = False,
-) -> Iterator[Any]:
+    With `themes`, sentences go to the nearest of them. Without, themes are discovered from the first
+    `discover_from` rows (held until then), and every later row is assigned to those themes as it streams.
+    """
     done = 0
-    while batch := list(islice(rows, BATCH)):
-        good = [(n, text) for n, text, problem in batch if problem is None]
-        docs = dict(
-            zip(
-                (n for n, _ in good), pipeline.analyse_texts([t or "" for _, t in good], options), strict=True
-            )
-        )
-        assign(list(docs.values()))
-        for number, _, problem in batch:
-            if problem is not None:
-                yield {"row": number, "error": problem.reason}
-            else:
-                yield (number, docs[number]) if keep_docs else as_json(number, docs[number])
+    held: list[tuple[int, Doc] | dict[str, Any]] = []
+    for batch in _batches(rows):
+        analysed = _analyse(batch, options)
         done += len(batch)
+        if themes is None:
+            held.extend(analysed)
+            if done < discover_from:
+                progress(done)
+                continue
+            themes = _discovered(held)
+            analysed, held = held, []
+        _assign([item[1] for item in analysed if isinstance(item, tuple)], themes, min_similarity)
+        yield from (as_json(*item) if isinstance(item, tuple) else item for item in analysed)
         progress(done)
+    if held:
+        _assign([item[1] for item in held if isinstance(item, tuple)], _discovered(held), min_similarity)
+        yield from (as_json(*item) if isinstance(item, tuple) else item for item in held)
+
+
+def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
+    while batch := list(islice(rows, BATCH)):
+        yield batch
+
+
+def _analyse(batch: list[Row], options: Options) -> list[tuple[int, Doc] | dict[str, Any]]:
+    """(row, document) per good row, or the row's error, in order."""
+    good = [(n, text) for n, text, problem in batch if problem is None]
+    docs = iter(pipeline.analyse_texts([text or "" for _, text in good], options))
+    return [
+        {"row": number, "error": problem.reason} if problem is not None else (number, next(docs))
+        for number, _, problem in batch
+    ]
 
 
 def _assign(docs: list[Doc], themes: ThemeSet, min_similarity: float) -> None:
@@ -114,24 +126,22 @@ def _assign(docs: list[Doc], themes: ThemeSet, min_similarity: float) -> None:
         piece.theme_id, piece.theme_similarity = (themes.labels[theme_id] if theme_id else None), similarity
 
 
-def _with_discovered_themes(held: list[Any]) -> Iterator[dict[str, Any]]:
+def _discovered(held: list[tuple[int, Doc] | dict[str, Any]]) -> ThemeSet:
+    """Themes discovered from the held rows' sentences, as a set of leaves to assign sentences to."""
     pieces = [
-        s
-        for item in held
-        if isinstance(item, tuple)
-        for s in item[1].sentences
-        if s.supported and s.embedding is not None
+        s for item in held if isinstance(item, tuple) for s in item[1].sentences if s.embedding is not None
     ]
-    if pieces:
-        vectors = np.stack([s.embedding for s in pieces if s.embedding is not None])
-        clusters = discovery.discover([s.text for s in pieces], vectors)
-        for theme in clusters:
-            for child in theme.children or [theme]:
-                for index in child.members:
-                    name = theme.name if child is theme else f"{theme.name} › {child.name}"
-                    pieces[index].theme_id = name
-    for item in held:
-        yield as_json(*item) if isinstance(item, tuple) else item
+    supported = [s for s in pieces if s.supported]
+    vectors = np.stack([s.embedding for s in supported if s.embedding is not None]) if supported else None
+    clusters = discovery.discover([s.text for s in supported], vectors) if vectors is not None else []
+    leaves = [
+        (theme.name if child is theme else f"{theme.name} › {child.name}", child.centroid)
+        for theme in clusters
+        for child in theme.children or [theme]
+    ]
+    ids = [uuid.uuid4() for _ in leaves]
+    matrix = np.stack([centroid for _, centroid in leaves]) if leaves else np.zeros((0, 0), np.float32)
+    return ThemeSet(ids, matrix, "file", {i: name for i, (name, _) in zip(ids, leaves, strict=True)})
 
 
 def as_json(number: int, doc: Doc) -> dict[str, Any]:

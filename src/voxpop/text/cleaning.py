@@ -46,9 +46,16 @@ def words_of(text: str) -> str:
     @handles and links, which say who was addressed, not what was meant, and would otherwise make every
     reply to one company look alike; "#" dropped from hashtags, whose words stay."""
     stripped = _HANDLES_AND_LINKS.sub(" ", text).replace("#", " ")
-    spelled = emoji.demojize(stripped, delimiters=(" ", " ")).replace("_", " ")
+    if not stripped.isascii():  # emoji are never ASCII: plain text skips the scan
+        stripped = emoji.demojize(stripped, delimiters=(" ", " "))
+    spelled = stripped.replace("_", " ")
     return " ".join(spelled.split()) or text
 
 
 def has_words(text: str) -> bool:
+    """Whether the text has a letter that is not part of an emoji (a few emoji, like ℹ, count as letters).
+
+    Plain ASCII text answers without the emoji scan, which costs more than the rest of cleaning."""
+    if text.isascii():
+        return any(ch.isalpha() for ch in text)
     return any(ch.isalpha() for ch in emoji.replace_emoji(text, ""))

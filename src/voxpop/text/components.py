@@ -51,6 +51,7 @@ class Options:
     """What the components need from settings, passed in so that components stay pure."""
 
     model: str = ""
+    backend: str = "onnx-int8"
     sentiment_head: str = ""
     max_chars: int = 50_000
     phone_region: str = "US"

@@ -1,4 +1,4 @@
-"""The text pipeline: clean → language → redact → sentences → embed → sentiment → signals (→ themes).
+"""The text pipeline: clean → language → redact → sentences → embed → signals → sentiment (→ themes).
 
 `analyse_texts` is the one entry point, used by the background jobs, `voxpop analyze` and the benchmarks
 alike. Models load once per process; nothing here touches the database.
@@ -14,7 +14,7 @@ import numpy as np
 from voxpop.text import cleaning, embeddings, language, redaction, sentences, sentiment, signals
 from voxpop.text.components import Doc, FunctionComponent, Options, Sentence, component, register
 
-DEFAULT_COMPONENTS = ("clean", "language", "redact", "sentences", "embed", "sentiment", "signals")
+DEFAULT_COMPONENTS = ("clean", "language", "redact", "sentences", "embed", "signals", "sentiment")
 
 
 def _stage(
@@ -87,13 +87,15 @@ def _detect_sentence_languages(doc: Doc, options: Options) -> None:
 def _embed(docs: list[Doc], options: Options) -> list[Doc]:
     pieces = [s for doc in docs for s in doc.sentences]
     model_texts = [cleaning.words_of(sentences.without_connective(s.text)) for s in pieces]
-    vectors = embeddings.encode(options.model, model_texts, options.batch_size)
+    vectors = embeddings.encode(options.model, model_texts, options.batch_size, options.backend)
     for piece, vector in zip(pieces, vectors, strict=True):
         piece.embedding = vector
     return docs
 
 
-@_stage("sentiment", "1", ("sentences.embedding", "supported"), ("sentiment", "sentences.sentiment"))
+@_stage(
+    "sentiment", "2", ("sentences.embedding", "supported", "signals"), ("sentiment", "sentences.sentiment")
+)
 def _sentiment(docs: list[Doc], options: Options) -> list[Doc]:
     scored = [s for doc in docs for s in doc.sentences if s.supported and s.embedding is not None]
     if not scored:
@@ -105,11 +107,13 @@ def _sentiment(docs: list[Doc], options: Options) -> list[Doc]:
         own = [(s, by_sentence[id(s)]) for s in doc.sentences if id(s) in by_sentence]
         for piece, p in own:
             piece.sentiment = sentiment.Sentiment.of(p)
-        doc.sentiment = sentiment.of_record(np.array([p for _, p in own]), [len(s.text) for s, _ in own])
+        doc.sentiment = sentiment.of_record(
+            np.array([p for _, p in own]), [s.text for s, _ in own], [(h.kind, h.detail) for h in doc.signals]
+        )
     return docs
 
 
-@_stage("signals", "2", ("sentences", "supported"), ("signals",))
+@_stage("signals", "3", ("sentences", "supported"), ("signals",))
 def _signals(docs: list[Doc], options: Options) -> list[Doc]:
     for doc in docs:
         if doc.supported:
@@ -121,8 +125,14 @@ def version_key(names: Sequence[str], options: Options) -> str:
     """Which components, versions, model and sentiment head made an analysis; a change means re-analyse."""
     parts = [f"{name}@{component(name).version}" for name in names]
     head_file = sentiment.head_file(options.sentiment_head)
-    head = hashlib.sha256(head_file.read_bytes()).hexdigest()[:8] if "sentiment" in names else ""
-    return "+".join(parts) + f"|model={options.model or 'all-MiniLM-L6-v2'}|head={head}"
+    heads = [head_file] + ([sentiment.RECORD_HEAD_FILE] if sentiment.RECORD_HEAD_FILE.is_file() else [])
+    head = (
+        "".join(hashlib.sha256(f.read_bytes()).hexdigest()[:8] for f in heads) if "sentiment" in names else ""
+    )
+    model = f"{options.model or 'all-MiniLM-L6-v2'}" + (
+        "" if options.backend == "torch" else f"@{options.backend}"
+    )
+    return "+".join(parts) + f"|model={model}|head={head}"
 
 
 def analyse_texts(

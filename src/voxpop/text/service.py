@@ -59,6 +59,7 @@ def options(settings: Settings | None = None) -> Options:
     settings = settings or get_settings()
     return Options(
         model=settings.text_model,
+        backend=settings.text_backend,
         sentiment_head=settings.text_sentiment_head,
         max_chars=settings.max_text_chars,
         phone_region=settings.default_phone_region,

@@ -57,9 +57,21 @@ _CHANGE = (
     + _NOT_ME
     + r"|consider|bring back|include|require|introduce|implement"
     r"|hire|hide|lock|let (?:people|customers|users|passengers|members|everyone|families|travel+ers)\b"
-    r"|make(?! (?:sure|it right|this|that|me|us)\b)|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
+    r"|let us (?:choose|pick|pay|pause|select|book|track|save|skip|keep|order)\b"
+    r"|make(?! (?:sure|it right|this|that|me|us|sense|it quick|it fast|it snappy)\b)"
+    r"|have (?!a look)(?:an?|more|some|free|better|the option)\b)"
 )
 _ADVERB = r"(?: really| seriously| just| definitely| at least| also)?"
+_FEATURE = r"(?:option|feature|setting|button|way|mode|filter|toggle|choice|link|app|version)s?\b"
+_PEOPLE = r"(?:staff|employees|people|agents|crew|workers|team|drivers|customers|users|passengers|members|travel+ers)"
+_OFFER = (  # what a company could add or change; not a verb about one's own case ("get me", "tell me")
+    r"(?:add(?:ed)?|offer(?:ed)?|allow(?:ed)?|introduce[d]?|include[d]?|support(?:ed)?|bring back|let "
+    + _PEOPLE
+    + r"|have (?!a look)|get more|hire|figure out|put (?:in|on) (?:more|an?)|give (?:your |the )?"
+    + _PEOPLE
+    + r"|make (?:it|them|this) (?:free|easier|possible|optional|automatic|an option)|provide|open more)"
+)
+_NOT_OWN = r"(?!\w* (?:me|my|us|our)\b)"
 _PROPOSAL = (  # "Spotify should add…", "you need to hire…", "the procedure should be to…"; not "I/we should…"
     r"(?<!')(?!(?:i|we|he|she|but|and|or|so|just|still|then|who|me)\b)\w+"
     + _ADVERB
@@ -161,12 +173,34 @@ _RULES: tuple[tuple[str, str, re.Pattern[str]], ...] = (
             r" (?:would(?! have|'ve)|wouldn't|could|had|offered|let|allowed|made|sold|did|didn't|still))",
             r"hope (?:it|this|that|you|they)(?:'ll| will| can| could| would)? (?:\w+ ){0,3}(?:as )?an?"
             r" (?:option|feature|setting)",
-            r"(?:i|we) (?:would )?suggest|(?:a|one) suggestion|suggestion:|recommend that you|feature request|idea:",
+            r"(?:i|we) (?:would )?suggest(?! (?:others|everyone|people|you all|y'all|that others)\b)",
+            r"(?:a|one) suggestion|suggestion:|recommend that you|feature request|idea:",
             r"why (?:not|don't you|doesn't \w+|isn't it|is it not|can't you|won't you) (?:just )?"
             r"(?:" + _CHANGE + r"|have|automatic(?:ally)?|free|an option)",
             r"surprised (?:that )?(?:you|they)(?: all| guys)? (?:don't|do not|haven't|can't|won't)",
             r"maybe if (?:you|they)",
             r"fix (?:the|your) (?:\w+ ){0,4}(?:process|policy|procedure)",
+            # general forms of a proposal, written from text other than the labelled sets
+            r"maybe (?:an?|some|more|adding|add|offer(?:ing)?) (?:\w+ ){0,3}" + _FEATURE,
+            r"(?:how|what) about (?:an?|some|more|adding|offering|having|letting) (?:\w+ ){0,3}" + _FEATURE,
+            r"why (?:not|don't|doesn't|haven't|hasn't|can't|won't|isn't|aren't)(?: (?:you|they|it|your \w+(?: \w+)?))?"
+            r"(?: guys| all)?(?: just)? " + _NOT_OWN + _OFFER,
+            r"shouldn't (?!i\b|we\b|you be\b)(?:\w+ ){1,3}(?:disappear|go away|be (?:free|included|cheaper|lower"
+            r"|standard|automatic|optional|refundable))",
+            r"there (?:should|needs to|ought to|has to) be (?:an?|more|some|the option|a way|an option)\b",
+            r"(?:^|[:!.] )(?:remove|drop|scrap|get rid of|lower|reduce|extend|expand|improve|upgrade|update)"
+            r" (?:your|the) (?:\w+ ){0,2}(?:requirement|policy|fees?|rules?|process|system|prices?|charges?"
+            r"|limits?|hours|menu|fleet|app|website|site)\b",
+            r"(?:give|pay) your (?:\w+ ){0,2}" + _PEOPLE + r" (?:a raise|more|better|the option)",
+            r"(?:hire|get|need) more (?:\w+ )?(?:staff|agents|people|drivers|crew|flights|seats|options|routes"
+            r"|stores|checkouts|tills|counters|lanes|payment options)\b",
+            r"(?:any|is there a) (?:chance|plans?) (?:of|to|that|you(?:'ll| will| could| would)?) (?:\w+ )?"
+            r"(?:add|offer|bring|introduce|allow|support|make|open|get)(?:ing)?\b" + _NOT_OWN,
+            r"when (?:will|are) you (?:going to |guys )?(?:add|offer|bring back|introduce|allow|support|start offering)"
+            + _NOT_OWN,
+            r"(?:i|we)(?:'d| would) (?:love|like) (?:an?|the|more|some) (?:\w+ ){0,2}" + _FEATURE,
+            r"(?:you|they|\w+) (?:should|could|need to|ought to)(?: really| seriously)? (?:consider|look into|think about)"
+            r" (?:\w+ing|an?|more|some)\b",
         ),
     ),
     (
