@@ -44,7 +44,7 @@ def test_an_admin_changes_the_rules_and_sees_them_saved(
     admin = make_user(session, tenant.workspace_id, role="admin")
     sign_in_page(any_page, admin)
     any_page.goto("/surveys")
-    any_page.get_by_role("link", name="Contact rules").click()
+    any_page.get_by_role("main").get_by_role("link", name="Contact rules").click()
     expect(any_page.get_by_role("heading", level=1)).to_have_text("Contact rules")
     expect(any_page.locator("#rules-source")).to_contain_text("defaults of this installation")
     expect(any_page.get_by_label(MAX_LABEL)).to_have_value("3")

@@ -17,11 +17,13 @@ from voxpop.auth import service as auth_service
 from voxpop.auth.roles import Permission, allows
 from voxpop.auth.service import Principal
 from voxpop.kit.errors import Forbidden, Problem, Unauthorized
+from voxpop.web import navigation
 from voxpop.web.deps import SessionDep
 from voxpop.workspace import service as workspace_service
 from voxpop.workspace.models import Workspace
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.globals["navigation"] = navigation.for_role
 CSRF_KEY = "csrf"
 
 
