@@ -181,7 +181,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def server_url(settings_env: None) -> Iterator[str]:
     """The real app, served by uvicorn on 127.0.0.1 in this process (so tests can move its clock)."""
-    from voxpop.web.app import create_app
+    from voxpop.app import create_app
 
     port = _free_port()
     app = create_app()

@@ -25,7 +25,7 @@ def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     settings = get_settings()
     migrations.ensure_schema()
     uvicorn.run(
-        "voxpop.web.app:create_app",
+        "voxpop.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
@@ -40,8 +40,8 @@ def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
     if not settings.broker_url:
         console.print("[red]Set VOXPOP_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run workers.[/]")
         raise typer.Exit(2)
+    from voxpop.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
     from voxpop.kit.jobs.celery_app import make_celery
-    from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
 
     migrations.ensure_schema()
     celery = make_celery(settings.broker_url)

@@ -1,4 +1,5 @@
-"""The application factory: API routers, pages, static files, middleware, and the job runner's lifetime."""
+"""The composition root: builds the FastAPI app from every domain's API routers and pages, with static files,
+middleware and the job runner's lifetime."""
 
 from __future__ import annotations
 
@@ -160,7 +161,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount(
         "/static/swagger", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="swagger"
     )
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:
