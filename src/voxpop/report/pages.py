@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from voxpop.insight import service as insight
-from voxpop.insight.routes import FiltersDep
+from voxpop.insight.filters import FiltersDep
 from voxpop.kit import clock
 from voxpop.kit.errors import Forbidden
 from voxpop.kit.settings import get_settings

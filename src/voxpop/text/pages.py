@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from voxpop.auth.roles import Permission
 from voxpop.feedback import service as feedback_service
 from voxpop.insight import theme_impact
-from voxpop.insight.routes import FiltersDep
+from voxpop.insight.filters import FiltersDep
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem
 from voxpop.kit.jobs import enqueue

@@ -12,7 +12,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.insight import theme_impact as theme_impact_service
-from voxpop.insight.routes import Filters, FiltersDep
+from voxpop.insight.filters import Filters, FiltersDep
 from voxpop.insight.service import SliceQuery, matching_ids
 from voxpop.kit.errors import Invalid, NotFound, Problem
 from voxpop.kit.jobs import enqueue
