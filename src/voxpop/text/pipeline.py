@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from voxpop.text import cleaning, embeddings, language, redaction, sentences, sentiment, signals
+from voxpop.kit import redaction
+from voxpop.text import cleaning, embeddings, language, sentences, sentiment, signals
 from voxpop.text.components import Doc, FunctionComponent, Options, Sentence, component, register
 
 DEFAULT_COMPONENTS = ("clean", "language", "redact", "sentences", "embed", "sentiment", "signals")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from voxpop.text.redaction import redact
+from voxpop.kit.redaction import redact
 
 
 @pytest.mark.parametrize(
