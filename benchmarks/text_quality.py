@@ -7,7 +7,7 @@
 
 - sentiment: all airline tweets (Twitter US Airline Sentiment, 3 classes), our pipeline beside VADER on the same
   texts in the same run: macro-F1, accuracy, confusion matrices, timing. No airline tweet is in our training
-  data (see src/voxpop/text/sentiment_model/README.md). Needs `vadersentiment` (the `bench` extra).
+  data (see tools/sentiment/README.md). Needs `vadersentiment` (the `bench` extra).
 - signals: precision and recall of `voxpop.text.signals.detect` for churn intent and suggestions on 200
   hand-labelled records each of the development set (benchmarks/data/signals_labels.csv, whose misses guided
   the rules) and of the held-out test set (signals_labels_test.csv), one table per set (`--labels` picks one);
