@@ -35,6 +35,8 @@ from voxpop.initiative import pages as initiative_pages
 from voxpop.initiative import routes as initiative_routes
 from voxpop.insight import pages as insight_pages
 from voxpop.insight import routes as insight_routes
+from voxpop.insight import text_pages as insight_text_pages
+from voxpop.insight import text_routes as insight_text_routes
 from voxpop.journey import routes as journey_routes
 from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.runner import EmbeddedRunner
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy_routes,
         ingest_routes,
         insight_routes,
+        insight_text_routes,  # before text_routes, whose /themes/{theme_id} would take /themes/impact
         text_routes,
         survey_routes,
         delivery_routes,
@@ -147,6 +150,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_pages,
         insight_pages,
         ingest_pages,
+        insight_text_pages,  # before text_pages, whose /themes/{theme_id} would take /themes/impact
         text_pages,
         survey_pages,
         audit_pages,
