@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from voxpop.auth.roles import Permission
 from voxpop.ingest import service
-from voxpop.ingest.routes import start_import
 from voxpop.kit.errors import DomainError, Forbidden
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageDep, check_csrf, render
@@ -37,7 +36,8 @@ def upload(
     if not page.can(Permission.WRITE_DATA):
         raise Forbidden("your role may not import data")
     try:
-        start_import(session, page.principal, file, kind, None)
+        service.start(session, page.principal, file.file, file.filename, kind, None)
+        session.commit()
     except DomainError as error:
         imports = service.recent(session, page.principal.workspace_id)
         return render(request, "ingest/imports.html", 422, page=page, imports=imports, error=error.message)
