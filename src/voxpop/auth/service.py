@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from voxpop.auth import repository
 from voxpop.auth.models import ApiKey, Membership, User
 from voxpop.auth.roles import Role
-from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, Unauthorized
+from voxpop.kit.validation import normalise_email
 
 KEY_PREFIX = "vpk_"
 MIN_PASSWORD = 10
