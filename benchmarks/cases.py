@@ -44,10 +44,7 @@ def main() -> None:
 
 
 def run(url: str, count: int) -> None:
-    from voxpop import (
-        app,  # noqa: F401  (registers every job and rule action)
-        migrations,
-    )
+    from voxpop import migrations, registry
     from voxpop.auth import service as auth_service
     from voxpop.case import breaches, recovery, service, setup
     from voxpop.case.access import system
@@ -62,6 +59,7 @@ def run(url: str, count: int) -> None:
     from voxpop.rule.actions import Match
     from voxpop.workspace import service as workspace_service
 
+    registry.register()  # every job, hook and rule action, as the app and the worker do
     migrations.upgrade(url)
     engine = engine_for(url)
     start = datetime(2026, 1, 5, 9, tzinfo=UTC)

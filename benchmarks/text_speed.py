@@ -62,7 +62,7 @@ def bench_pipeline(records: int) -> None:
     database = Path(tempfile.mkdtemp()) / "speed.db"
     os.environ["VOXPOP_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["VOXPOP_TEXT_BATCH_RECORDS"] = "256"
-    from voxpop import migrations
+    from voxpop import migrations, registry
     from voxpop.feedback import service as feedback_service
     from voxpop.feedback.schemas import FeedbackIn
     from voxpop.kit.db import new_session
@@ -70,6 +70,7 @@ def bench_pipeline(records: int) -> None:
     from voxpop.workspace import service as workspace_service
 
     migrations.upgrade(os.environ["VOXPOP_DATABASE_URL"])
+    registry.register()  # the entry fires its hooks, as in every voxpop process
     with new_session() as session:
         workspace_id = workspace_service.create(session, "speed").id
         items = [

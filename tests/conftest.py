@@ -106,11 +106,12 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         }
     )
     os.environ.pop("VOXPOP_BROKER_URL", None)
-    from voxpop import migrations
+    from voxpop import migrations, registry
     from voxpop.kit.settings import get_settings
 
     get_settings.cache_clear()
     migrations.upgrade(database_url)
+    registry.register()  # as every process does at start: tests call services that queue jobs and fire hooks
     yield
     os.environ.clear()
     os.environ.update(saved)

@@ -15,22 +15,19 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from voxpop import registry
 from voxpop.audit import pages as audit_pages
 from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
-from voxpop.case import jobs as case_jobs
 from voxpop.case import pages as case_pages
 from voxpop.case import routes as case_routes
 from voxpop.case import setup_pages as case_setup_pages
 from voxpop.customer import routes as customer_routes
-from voxpop.delivery import jobs as delivery_jobs
 from voxpop.delivery import pages as delivery_pages
 from voxpop.delivery import routes as delivery_routes
 from voxpop.feedback import routes as feedback_routes
-from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import pages as ingest_pages
 from voxpop.ingest import routes as ingest_routes
-from voxpop.initiative import jobs as initiative_jobs
 from voxpop.initiative import pages as initiative_pages
 from voxpop.initiative import routes as initiative_routes
 from voxpop.insight import pages as insight_pages
@@ -42,38 +39,27 @@ from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.runner import EmbeddedRunner
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
-from voxpop.report import jobs as report_jobs
 from voxpop.report import pages as report_pages
-from voxpop.rule import jobs as rule_jobs
 from voxpop.rule import pages as rule_pages
 from voxpop.rule import routes as rule_routes
-from voxpop.survey import jobs as survey_jobs
 from voxpop.survey import pages as survey_pages
 from voxpop.survey import public as survey_public
 from voxpop.survey import routes as survey_routes
-from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
 from voxpop.web import errors
 from voxpop.web.limits import BodySizeLimit
 
-JOB_MODULES = (
-    ingest_jobs,
-    text_jobs,
-    survey_jobs,
-    delivery_jobs,
-    report_jobs,
-    rule_jobs,
-    case_jobs,
-    initiative_jobs,
-)
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
 def start_job_runner(settings: Settings) -> EmbeddedRunner | None:
     """Distributed mode wakes Celery workers; embedded mode runs jobs on a thread of this process."""
     if settings.broker_url:
-        from voxpop.kit.jobs.celery_app import CeleryWaker, make_celery
+        from voxpop.kit.jobs.celery_app import (  # Celery is loaded only when it is used
+            CeleryWaker,
+            make_celery,
+        )
 
         queue.set_waker(CeleryWaker(make_celery(settings.broker_url)))
         return None
@@ -108,6 +94,7 @@ def _freeze_startup_objects() -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    registry.register()
     app = FastAPI(
         title="voxpop",
         version="0.1.0",

@@ -9,10 +9,14 @@ from typing import Annotated
 import typer
 
 from voxpop import migrations
+from voxpop.auth import service as auth_service
 from voxpop.cli.output import console, progress_bar
+from voxpop.demo import generator
+from voxpop.demo import service as demo_service
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
 from voxpop.kit.settings import get_settings
+from voxpop.workspace import service as workspace_service
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (default: setting VOXPOP_HOST).")]
 PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP_PORT).")]
@@ -20,7 +24,7 @@ PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP
 
 def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     """Serve the web app and the API. In embedded mode, background jobs run inside this process."""
-    import uvicorn
+    import uvicorn  # loaded only by the command that serves
 
     settings = get_settings()
     migrations.ensure_schema()
@@ -40,8 +44,7 @@ def worker(concurrency: Annotated[int, typer.Option(min=1)] = 2) -> None:
     if not settings.broker_url:
         console.print("[red]Set VOXPOP_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run workers.[/]")
         raise typer.Exit(2)
-    from voxpop.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
-    from voxpop.kit.jobs.celery_app import make_celery
+    from voxpop.kit.jobs.celery_app import make_celery  # Celery is loaded only by the command that uses it
 
     migrations.ensure_schema()
     celery = make_celery(settings.broker_url)
@@ -57,11 +60,6 @@ def demo(
     port: PortOpt = None,
 ) -> None:
     """Create the demo workspace with a generated company (5,000 customers, 30,000 records), then serve it."""
-    from voxpop.auth import service as auth_service
-    from voxpop.demo import generator
-    from voxpop.demo import service as demo_service
-    from voxpop.workspace import service as workspace_service
-
     migrations.ensure_schema()
     email, password = (
         "admin@demo.voxpop.local",

@@ -1,5 +1,6 @@
-"""The feedback domain's operations. Every way feedback enters (API, file import, demo) goes through
-`ingest_many`, so one set of rules holds everywhere: validated input, matched customers, idempotent upsert."""
+"""The feedback domain's operations. Every way feedback enters (API, file import, survey page, demo) goes
+through `ingest_many`, the one way in: validated input, matched customers, an idempotent upsert, then the
+`STORED` hook, which starts what follows (text analysis, rules: see `voxpop.flows`)."""
 
 from __future__ import annotations
 
@@ -16,12 +17,14 @@ from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn, FeedbackOut
 from voxpop.kit import clock, records
 from voxpop.kit.errors import NotFound
+from voxpop.kit.hooks import Hook
 from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
-from voxpop.rule import service as rule_service
 
 TIME_FIELD = "received_at"
+STORED: Hook[[Session, uuid.UUID, Sequence[FeedbackIn]]] = Hook("feedback.stored")
+"""Records were stored (created or updated) in the caller's transaction: (session, workspace id, records)."""
 
 
 def ingest_many(
@@ -35,7 +38,7 @@ def ingest_many(
         for item, cid in zip(items, customer_ids, strict=True)
     ]
     stored = repository.store(session, workspace_id, rows)
-    rule_service.request_evaluation(session, workspace_id)
+    STORED(session, workspace_id, items)
     return stored
 
 

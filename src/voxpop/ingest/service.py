@@ -42,8 +42,6 @@ from voxpop.kit.ids import new_id
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
-from voxpop.survey import triggers as survey_triggers
-from voxpop.text import service as text_service
 
 RUN_IMPORT = "ingest.run_import"
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
@@ -62,9 +60,7 @@ def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[A
 
 
 def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[Stored]:
-    stored = journey_service.ingest_many(session, workspace_id, items, default_source="import")
-    survey_triggers.on_new_events(session, workspace_id, items, stored)
-    return stored
+    return journey_service.ingest_many(session, workspace_id, items, default_source="import")
 
 
 _CUSTOMER_TABLES = (Customer.__tablename__, CustomerIdentity.__tablename__)
@@ -253,8 +249,6 @@ def _import_chunk(
     record.rows_rejected += len({p.row for p in rejected})
     record.rows_done = chunk[-1].number
     repository.add_rejections(session, record.id, rejected)
-    if record.kind == "feedback" and items:
-        text_service.request_analysis(session, record.workspace_id)
 
 
 def _with_occurrences(rows: Iterator[readers.SourceRow]) -> Iterator[readers.SourceRow]:

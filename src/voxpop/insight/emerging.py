@@ -25,9 +25,8 @@ from voxpop.insight.changes import Window, last_complete_periods, periods_before
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import mean_and_variance, nps_standard_error
 from voxpop.insight.models import Insight
-from voxpop.insight.service import check_metric, figure
+from voxpop.insight.service import DETECTED, check_metric, figure
 from voxpop.kit import clock
-from voxpop.rule import service as rule_service
 
 KIND = "metric_out_of_control"
 
@@ -145,7 +144,7 @@ def _store(
         evidence,
         clock.now(),
     )
-    rule_service.insight_detected(session, insight)
+    DETECTED(session, insight)
     return insight
 
 

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from voxpop.kit.errors import DomainError, Problem, clean_message, describe_location
+from voxpop.web.pages import templates
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
 
@@ -37,8 +38,6 @@ def _request_problems(errors: list[Any]) -> list[Problem]:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
-    from voxpop.web.pages import templates
-
     return templates.TemplateResponse(
         request, "error.html", {"status": status, "message": message, "page": None}, status_code=status
     )

@@ -45,12 +45,9 @@ def set_waker(waker: Waker | None) -> None:
     _waker = waker
 
 
-def job(name: str) -> Callable[[JobFunc], JobFunc]:
-    def register(func: JobFunc) -> JobFunc:
-        _registry[name] = func
-        return func
-
-    return register
+def register(name: str, func: JobFunc) -> None:
+    """Make `func` the job called `name` in this process (`voxpop.registry` registers every job at start)."""
+    _registry[name] = func
 
 
 def registered_jobs() -> dict[str, JobFunc]:
