@@ -37,7 +37,7 @@ def cycle(scores: list[int], count: int) -> list[int]:
 
 
 def nps(scores: Sequence[int]) -> tuple[float, float]:
-    """PRODUCT.md: the NPS and its standard error."""
+    """docs/metrics.md: the NPS and its standard error."""
     p = sum(s >= 9 for s in scores) / len(scores)
     d = sum(s <= 6 for s in scores) / len(scores)
     return 100 * (p - d), 100 * math.sqrt((p + d - (p - d) ** 2) / len(scores))

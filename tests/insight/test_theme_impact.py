@@ -1,5 +1,5 @@
 """Theme impact, against a hand computation: the score over all answers minus the score over the answers that
-do not mention the theme, with PRODUCT.md's standard errors."""
+do not mention the theme, with docs/metrics.md's standard errors."""
 
 from __future__ import annotations
 

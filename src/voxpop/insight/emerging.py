@@ -2,7 +2,7 @@
 
 Control limits (Shewhart, 3 σ by default) come from the baseline, the `baseline` periods before: the expected
 value is the baseline's figure, and σ is the standard error a period of the current n would have if nothing
-had changed (NPS: PRODUCT.md's SE with the baseline's promoter and detractor shares; CSAT: the binomial SE of
+had changed (NPS: docs/metrics.md's SE with the baseline's promoter and detractor shares; CSAT: the binomial SE of
 the baseline share; means: the baseline standard deviation / √n). Only reliable periods (n ≥ the minimum)
 are judged. Each finding is stored as an insight (what, where, since when, evidence); finding it again
 updates the same row.

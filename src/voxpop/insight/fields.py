@@ -28,7 +28,7 @@ COLUMNS = ("channel", "source", "kind", "lifecycle_stage", "touchpoint", "langua
 CUSTOMER_PREFIX = "customer."
 NPS_GROUP = case(
     (Feedback.nps <= 6, "detractor"), (Feedback.nps <= 8, "passive"), (Feedback.nps <= 10, "promoter")
-)  # PRODUCT.md's groups; a record without an NPS answer has none
+)  # docs/metrics.md's groups; a record without an NPS answer has none
 SENTIMENT = (
     select(TextAnalysis.sentiment_label).where(TextAnalysis.feedback_id == Feedback.id).scalar_subquery()
 )
