@@ -50,6 +50,39 @@ from voxpop.text import routes as text_routes
 from voxpop.web import errors
 from voxpop.web.limits import BodySizeLimit
 
+API_ROUTERS = (
+    survey_public.router,  # first: respondents' pages are the busiest, and routes are matched in order
+    feedback_routes.router,
+    journey_routes.router,
+    customer_routes.router,
+    privacy_routes.router,
+    ingest_routes.router,
+    insight_routes.router,
+    insight_text_routes.router,  # before text_routes, whose /themes/{theme_id} would take /themes/impact
+    text_routes.router,
+    survey_routes.router,
+    delivery_routes.router,
+    audit_routes.router,
+    rule_routes.router,
+    case_routes.router,
+    initiative_routes.router,
+)
+PAGE_ROUTERS = (
+    auth_pages.router,
+    insight_pages.router,
+    ingest_pages.router,
+    insight_text_pages.router,  # before text_pages, whose /themes/{theme_id} would take /themes/impact
+    text_pages.router,
+    survey_pages.router,
+    audit_pages.router,
+    report_pages.router,
+    delivery_pages.router,
+    rule_pages.router,
+    case_setup_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/setup
+    case_pages.router,
+    initiative_pages.router,
+)
+"""The API's and the pages' routers, mounted in this order (routes are matched in order)."""
 SESSION_MAX_AGE = 14 * 24 * 3600
 
 
@@ -115,40 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         BodySizeLimit, max_bytes=settings.max_request_bytes, max_upload_bytes=settings.max_upload_bytes
     )
     errors.install(app)
-    for module in (
-        survey_public,  # first: respondents' pages are the busiest, and routes are matched in order
-        feedback_routes,
-        journey_routes,
-        customer_routes,
-        privacy_routes,
-        ingest_routes,
-        insight_routes,
-        insight_text_routes,  # before text_routes, whose /themes/{theme_id} would take /themes/impact
-        text_routes,
-        survey_routes,
-        delivery_routes,
-        audit_routes,
-        rule_routes,
-        case_routes,
-        initiative_routes,
-    ):
-        app.include_router(module.router)
-    for module in (
-        auth_pages,
-        insight_pages,
-        ingest_pages,
-        insight_text_pages,  # before text_pages, whose /themes/{theme_id} would take /themes/impact
-        text_pages,
-        survey_pages,
-        audit_pages,
-        report_pages,
-        delivery_pages,
-        rule_pages,
-        case_setup_pages,  # before case_pages, whose /cases/{case_id} would take /cases/setup
-        case_pages,
-        initiative_pages,
-    ):
-        app.include_router(module.router)
+    for router in (*API_ROUTERS, *PAGE_ROUTERS):
+        app.include_router(router)
     app.mount(
         "/static/swagger", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="swagger"
     )

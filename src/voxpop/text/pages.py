@@ -6,20 +6,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.feedback import service as feedback_service
-from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem
+from voxpop.kit.errors import DomainError, Invalid, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore, jobs, service, themes
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, page_permission, render
 
 router = APIRouter(include_in_schema=False)
+Curator = Annotated[PageContext, Depends(page_permission(Permission.WRITE_DATA, "change themes"))]
 Action = Literal["rename", "move", "merge", "split", "delete", "accept"]
 
 
@@ -35,13 +36,11 @@ def themes_page(
 def add_theme(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Curator,
     name: Annotated[str, Form()] = "",
     examples: Annotated[str, Form()] = "",
     parent_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    _may_curate(request, page, csrf_token)
     try:
         theme = themes.add(
             session,
@@ -57,10 +56,7 @@ def add_theme(
 
 
 @router.post("/themes/discover")
-def discover(
-    request: Request, session: SessionDep, page: PageDep, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    _may_curate(request, page, csrf_token)
+def discover(session: SessionDep, page: Curator) -> Response:
     workspace_id = page.principal.workspace_id
     enqueue(session, jobs.DISCOVER, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
     session.commit()
@@ -84,14 +80,12 @@ def edit_theme(
     theme_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Curator,
     action: Annotated[Action, Form()],
     name: Annotated[str, Form()] = "",
     target_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """One form per curation action; each edit marks the theme as curated and queues re-assignment."""
-    _may_curate(request, page, csrf_token)
     workspace_id = page.principal.workspace_id
     try:
         landing = _apply(session, workspace_id, theme_id, action, name, _uuid_or_none(target_id))
@@ -127,12 +121,6 @@ def _apply(
         themes.delete(session, workspace_id, theme_id)
         return "/themes"
     return f"/themes/{theme_id}"
-
-
-def _may_curate(request: Request, page: PageContext, csrf_token: str) -> None:
-    check_csrf(request, csrf_token)
-    if not page.can(Permission.WRITE_DATA):
-        raise Forbidden("your role may not change themes")
 
 
 def _done(session: Session, page: PageContext, landing: str) -> Response:
