@@ -2,7 +2,8 @@
 
 1. **Stored.** Every door stores records through one entry: the feedback API (one record or a batch), a file
    import of any kind, a survey answer and the demo call `feedback.service.ingest_many` for feedback and
-   `journey.service.ingest_many` for journey events. The entry stores the record idempotently and fires its
+   `journey.service.ingest_many` for journey events. The entry redacts personal data from the record
+   (setting TEXT_REDACT_SOURCE) before anything stores or copies it, stores it idempotently, and fires its
    `STORED` hook inside the door's transaction, so what follows is queued only if the record commits.
 2. **Analysed.** A stored record with text queues the workspace's text analysis; the analysis job works in
    batches and fires `text.service.ANALYSED` after each one it commits.

@@ -2,7 +2,8 @@
 IP addresses, and names where the text gives them away ("my name is …", "ask for …").
 
 Each finding is replaced by a placeholder such as `[email]`; candidates that fail their checksum (a random
-16-digit order number, say) are left alone.
+16-digit order number, say) are left alone. Records are redacted where they enter (`source_redactor`, setting
+TEXT_REDACT_SOURCE), and the text pipeline redacts what it reads again.
 """
 
 from __future__ import annotations
@@ -10,13 +11,18 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 import phonenumbers
+from phonenumbers import PhoneMetadata
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import luhn
+
+from voxpop.kit.settings import Settings
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
 _CARD = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
@@ -24,9 +30,13 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b
 _IPV4 = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 _IPV6 = re.compile(r"(?<![\w:])(?=[0-9a-fA-F:]*:[0-9a-fA-F]*:)[0-9a-fA-F:]{3,39}(?![\w:])")
 _NAME_CUE = re.compile(
-    r"\b(?:my name is|name's|this is|i am|i'm|ask for|spoke (?:to|with)|talked to|agent|rep|representative)"
-    r"\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)"
-)
+    r"\b(?:[Mm]y name is|[Nn]ame's|this is|i am|i'm|[Aa]sk for|[Ss]poke (?:to|with)|[Tt]alked to|agent|rep"
+    r"|representative)\s+((?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+)?)"
+)  # the unambiguous cues also where a sentence starts ("My name is …"); "This is Great" is no name
+KINDS = ("email", "iban", "card", "ip", "phone", "name")
+_PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
+_CARD_DIGITS = 13
+_INTERNATIONAL_PHONE_DIGITS = 6  # the shortest valid number anywhere with its country code (+43 and 4 digits)
 _NOT_NAMES = {
     "The",
     "A",
@@ -54,15 +64,59 @@ class Redacted:
 def redact(text: str, phone_region: str = "US", mask_names: bool = True) -> Redacted:
     """`text` with personal data replaced by placeholders, and how many of each kind were found."""
     result = Redacted(text)
-    _replace(result, "email", _EMAIL, lambda _: True)
-    _replace(result, "iban", _IBAN, _valid_iban)
-    _replace(result, "card", _CARD, lambda m: luhn.is_valid(re.sub(r"\D", "", m)))
-    _replace(result, "ip", _IPV4, _valid_ip)
-    _replace(result, "ip", _IPV6, _valid_ip)
-    _replace_phones(result, phone_region)
+    if "@" in text:
+        _replace(result, "email", _EMAIL, lambda _: True)
+    digits = sum(map(str.isdigit, text))
+    if digits:
+        _replace(result, "iban", _IBAN, _valid_iban)
+        _replace(result, "ip", _IPV4, _valid_ip)
+    if text.count(":") >= 2:
+        _replace(result, "ip", _IPV6, _valid_ip)
+    if digits >= _CARD_DIGITS:
+        _replace(result, "card", _CARD, lambda m: luhn.is_valid(re.sub(r"\D", "", m)))
+    if digits >= _fewest_phone_digits(phone_region):  # the matcher is slow; most texts cannot hold a number
+        _replace_phones(result, phone_region)
     if mask_names:
         _replace_names(result)
     return result
+
+
+def placeholders(text: str) -> Counter[str]:
+    """How many placeholders of each kind the text holds already (redacted where it entered)."""
+    return Counter(_PLACEHOLDER.findall(text))
+
+
+@cache
+def _fewest_phone_digits(region: str) -> int:
+    """Fewer digits than this cannot make a valid phone number, national (`region`) or international."""
+    metadata = PhoneMetadata.metadata_for_region(region.upper())
+    lengths = metadata.general_desc.possible_length if metadata and metadata.general_desc else None
+    return min(_INTERNATIONAL_PHONE_DIGITS, *(lengths or (1,)))
+
+
+@dataclass(frozen=True)
+class Redactor:
+    """Redacts what a record brings, with the installation's phone region and name setting."""
+
+    phone_region: str = "US"
+    mask_names: bool = True
+
+    def text(self, value: str) -> str:
+        return redact(value, self.phone_region, self.mask_names).text
+
+    def optional(self, value: str | None) -> str | None:
+        return None if value is None else self.text(value)
+
+    def values(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The mapping with every text value redacted; numbers, flags and keys as they are."""
+        return {key: self.text(value) if isinstance(value, str) else value for key, value in data.items()}
+
+
+def source_redactor(settings: Settings) -> Redactor | None:
+    """How records are redacted where they enter, or None when TEXT_REDACT_SOURCE is off."""
+    if not settings.text_redact_source:
+        return None
+    return Redactor(settings.default_phone_region, settings.text_mask_names)
 
 
 def _replace(result: Redacted, kind: str, pattern: re.Pattern[str], valid: Callable[[str], bool]) -> None:

@@ -57,8 +57,9 @@ def _language(docs: list[Doc], options: Options) -> list[Doc]:
 @_stage("redact", "1", ("text",), ("text", "redactions"))
 def _redact(docs: list[Doc], options: Options) -> list[Doc]:
     for doc in docs:
+        entered = redaction.placeholders(doc.text)  # what was redacted where the record entered counts too
         result = redaction.redact(doc.text, options.phone_region, options.mask_names)
-        doc.text, doc.redactions = result.text, result.found
+        doc.text, doc.redactions = result.text, entered + result.found
     return docs
 
 
