@@ -18,6 +18,7 @@ from typing import Any
 
 import phonenumbers
 from phonenumbers import PhoneMetadata
+from phonenumbers.phonenumbermatcher import _PATTERN as _PHONE_CANDIDATE  # the matcher's own
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum import luhn
@@ -35,7 +36,21 @@ _NAME_CUE = re.compile(
 )  # the unambiguous cues also where a sentence starts ("My name is …"); "This is Great" is no name
 KINDS = ("email", "iban", "card", "ip", "phone", "name")
 _PLACEHOLDER = re.compile(r"\[(" + "|".join(KINDS) + r")\]")
-_CARD_DIGITS = 13
+_NOT_DIGITS = re.compile(r"\D+")
+_IBAN_DIGITS, _IPV4_DIGITS, _CARD_DIGITS = 2, 4, 13  # fewer digits than a match of the pattern needs
+_NAME_HINTS = (
+    "ame is",
+    "ame's",
+    "this is",
+    "i am",
+    "i'm",
+    "sk for",
+    "poke to",
+    "poke with",
+    "alked to",
+    "agent",
+    "rep",
+)
 _INTERNATIONAL_PHONE_DIGITS = 6  # the shortest valid number anywhere with its country code (+43 and 4 digits)
 _NOT_NAMES = {
     "The",
@@ -62,21 +77,24 @@ class Redacted:
 
 
 def redact(text: str, phone_region: str = "US", mask_names: bool = True) -> Redacted:
-    """`text` with personal data replaced by placeholders, and how many of each kind were found."""
+    """`text` with personal data replaced by placeholders, and how many of each kind were found. A detector
+    is skipped where it cannot match (no `@`, too few digits, no cue for a name: `_NAME_HINTS` holds a piece of
+    every cue), and the slow phone matcher runs only where its own candidate pattern finds enough digits."""
     result = Redacted(text)
     if "@" in text:
         _replace(result, "email", _EMAIL, lambda _: True)
-    digits = sum(map(str.isdigit, text))
-    if digits:
+    digits = len(_NOT_DIGITS.sub("", text))
+    if digits >= _IBAN_DIGITS:
         _replace(result, "iban", _IBAN, _valid_iban)
+    if digits >= _CARD_DIGITS:
+        _replace(result, "card", _CARD, lambda m: luhn.is_valid(re.sub(r"\D", "", m)))
+    if digits >= _IPV4_DIGITS:
         _replace(result, "ip", _IPV4, _valid_ip)
     if text.count(":") >= 2:
         _replace(result, "ip", _IPV6, _valid_ip)
-    if digits >= _CARD_DIGITS:
-        _replace(result, "card", _CARD, lambda m: luhn.is_valid(re.sub(r"\D", "", m)))
-    if digits >= _fewest_phone_digits(phone_region):  # the matcher is slow; most texts cannot hold a number
+    if digits >= _fewest_phone_digits(phone_region) and _may_hold_phone(result.text, phone_region):
         _replace_phones(result, phone_region)
-    if mask_names:
+    if mask_names and any(hint in text for hint in _NAME_HINTS):
         _replace_names(result)
     return result
 
@@ -84,6 +102,11 @@ def redact(text: str, phone_region: str = "US", mask_names: bool = True) -> Reda
 def placeholders(text: str) -> Counter[str]:
     """How many placeholders of each kind the text holds already (redacted where it entered)."""
     return Counter(_PLACEHOLDER.findall(text))
+
+
+def _may_hold_phone(text: str, region: str) -> bool:
+    fewest = _fewest_phone_digits(region)
+    return any(sum(map(str.isdigit, m.group())) >= fewest for m in _PHONE_CANDIDATE.finditer(text))
 
 
 @cache
