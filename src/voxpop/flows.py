@@ -2,9 +2,10 @@
 
 1. **Stored.** Every door stores records through one entry: the feedback API (one record or a batch), a file
    import of any kind, a survey answer and the demo call `feedback.service.ingest_many` for feedback and
-   `journey.service.ingest_many` for journey events. The entry redacts personal data from the record
-   (setting TEXT_REDACT_SOURCE) before anything stores or copies it, stores it idempotently, and fires its
-   `STORED` hook inside the door's transaction, so what follows is queued only if the record commits.
+   `journey.service.ingest_many` for journey events. The feedback entry redacts personal data from a record's
+   title, text and attribute values (setting TEXT_REDACT_SOURCE) before anything stores or copies them; each
+   entry stores idempotently and fires its `STORED` hook inside the door's transaction, so what follows is
+   queued only if the record commits.
 2. **Analysed.** A stored record with text queues the workspace's text analysis; the analysis job works in
    batches and fires `text.service.ANALYSED` after each one it commits.
 3. **Rules.** Feedback rules test records that are ready (analysed, or without text), so both a stored record
