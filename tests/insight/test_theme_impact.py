@@ -15,6 +15,10 @@ from voxpop.insight import theme_impact
 from voxpop.insight.service import SliceQuery
 from voxpop.text import themes
 
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
+
 REFUND = ("My refund never arrived.", [0, 2, 4, 9])
 STAFF = ("The staff were friendly.", [10, 10, 9, 8, 7, 3])
 
