@@ -44,7 +44,7 @@ def main() -> None:
 
 
 def run(url: str, count: int) -> None:
-    from voxpop import migrations
+    from voxpop import migrations, registry
     from voxpop.auth import service as auth_service
     from voxpop.case import breaches, recovery, service, setup
     from voxpop.case.access import system
@@ -57,9 +57,9 @@ def run(url: str, count: int) -> None:
     from voxpop.kit.db import engine_for, new_session
     from voxpop.rule import actions
     from voxpop.rule.actions import Match
-    from voxpop.web import app  # noqa: F401  (registers every job and rule action)
     from voxpop.workspace import service as workspace_service
 
+    registry.register()  # every job, hook and rule action, as the app and the worker do
     migrations.upgrade(url)
     engine = engine_for(url)
     start = datetime(2026, 1, 5, 9, tzinfo=UTC)

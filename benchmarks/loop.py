@@ -93,12 +93,13 @@ def app(workspace_id: uuid.UUID, rate: float, seconds: float, produced_path: Pat
     queues one event a tick, each in its own committed transaction, as a rule job would; the commit wakes
     the runner. Runs until SIGTERM."""
     import voxpop.all_models  # noqa: F401  (every table, for the foreign keys)
-    from voxpop.delivery import jobs as _registers_delivery_jobs  # noqa: F401
+    from voxpop import registry
     from voxpop.delivery import service
     from voxpop.kit.db import new_session
     from voxpop.kit.jobs import queue
     from voxpop.kit.jobs.loops import EmbeddedRunner
 
+    registry.register()  # every job, as `voxpop serve` does
     runner = EmbeddedRunner()
     queue.set_waker(runner)
     stop = threading.Event()

@@ -1,7 +1,7 @@
 """How far can a head on all-MiniLM-L6-v2 embeddings go on the airline tweets? A diagnostic, never shipped.
 
 What it measures: stratified 5-fold cross-validation (seeded) on all 14,640 airline tweets (Twitter US Airline
-Sentiment, 3 classes) of (a) logistic regression and (b) the head shape `sentiment_model/train.py` uses
+Sentiment, 3 classes) of (a) logistic regression and (b) the head shape `tools/sentiment/train.py` uses
 (scikit-learn `MLPClassifier`, 256 hidden units, early stopping) — both **trained on airline tweets
 themselves**, on the L2-normalised whole-tweet embedding of the tweet prepared like `train.py`'s `prepare`
 (cleaned, emoji spelled out as words). Prints macro-F1 and accuracy, mean and per fold.
@@ -21,6 +21,7 @@ import csv
 import hashlib
 import os
 import platform
+import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # the training script lives in the repository's tools/, outside the package
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 CACHE = Path(os.environ.get("SENTIMENT_CEILING_CACHE", "/tmp/sentiment-ceiling-cache"))
 CLASSES = ("negative", "neutral", "positive")
@@ -50,8 +52,9 @@ def airline_tweets(data: Path) -> tuple[list[str], Labels]:
 
 def prepared_embeddings(texts: Sequence[str]) -> Matrix:
     """Whole-tweet embeddings of the text as `train.py` prepares it, cached by the prepared texts' hash."""
+    from tools.sentiment.train import prepare
+
     from voxpop.text import embeddings
-    from voxpop.text.sentiment_model.train import prepare
 
     prepared = [prepare(text) for text in texts]
     digest = hashlib.sha256("\n\x00".join(prepared).encode("utf-8")).hexdigest()[:16]
@@ -72,7 +75,7 @@ def prepared_embeddings(texts: Sequence[str]) -> Matrix:
 def head(variant: str) -> Classifier:
     """`train.py`'s own fit (equal weights) and prediction, for `variant` "logistic" or "mlp" (its default
     head: 256 hidden units, early stopping)."""
-    from voxpop.text.sentiment_model.train import fit, predict
+    from tools.sentiment.train import fit, predict
 
     def make(x: Matrix, y: Labels) -> Callable[[Matrix], Labels]:
         layers = fit(x, y, np.ones(len(y)), variant, seed=SEED)

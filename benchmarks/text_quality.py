@@ -9,7 +9,7 @@
   (ratings as 3 classes; the record model's own held-out 40 %, in-distribution) and all hotel reviews (Deceptive
   Opinion Spam polarity, 2 classes, held out); our pipeline beside VADER on the same texts in the same run:
   macro-F1, accuracy, confusion matrices, timing. No airline tweet or hotel review is in our training data
-  (see src/voxpop/text/sentiment_model/README.md). Needs `vadersentiment` (the `bench` extra).
+  (see tools/sentiment/README.md). Needs `vadersentiment` (the `bench` extra).
 - signals: precision and recall of `voxpop.text.signals.detect` for churn intent and suggestions on 200
   hand-labelled records each of the two development sets (benchmarks/data/signals_labels.csv and
   signals_labels_dev2.csv, whose misses guided the rules) and of the held-out test set
@@ -147,7 +147,7 @@ def _vader(texts: Sequence[str]) -> list[str]:
 
 def _long_texts(data: Path) -> dict[str, tuple[list[str], list[str], str]]:
     """Clothing reviews and hotel reviews with their labels, and what training saw of each."""
-    from voxpop.text.sentiment_model import train_record
+    from tools.sentiment import train_record
 
     _, checked = train_record.review_split(data)
     with (data / "deceptive_opinion_spam" / "deceptive_opinion_spam.csv").open(encoding="utf-8") as handle:

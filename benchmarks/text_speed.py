@@ -83,7 +83,7 @@ def bench_pipeline(records: int, profile: bool, threads: int) -> None:
     os.environ["VOXPOP_DATABASE_URL"] = f"sqlite:///{database}"
     os.environ["VOXPOP_TEXT_BATCH_RECORDS"] = "256"
     os.environ["VOXPOP_TEXT_THREADS"] = str(threads)
-    from voxpop import migrations
+    from voxpop import migrations, registry
     from voxpop.feedback import service as feedback_service
     from voxpop.feedback.schemas import FeedbackIn
     from voxpop.kit.db import new_session
@@ -91,6 +91,7 @@ def bench_pipeline(records: int, profile: bool, threads: int) -> None:
     from voxpop.workspace import service as workspace_service
 
     migrations.upgrade(os.environ["VOXPOP_DATABASE_URL"])
+    registry.register()  # the entry fires its hooks, as in every voxpop process
     with new_session() as session:
         workspace_id = workspace_service.create(session, "speed").id
         items = [

@@ -112,11 +112,12 @@ def settings_env(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         }
     )
     os.environ.pop("VOXPOP_BROKER_URL", None)
-    from voxpop import migrations
+    from voxpop import migrations, registry
     from voxpop.kit.settings import get_settings
 
     get_settings.cache_clear()
     migrations.upgrade(database_url)
+    registry.register()  # as every process does at start: tests call services that queue jobs and fire hooks
     yield
     os.environ.clear()
     os.environ.update(saved)
@@ -181,7 +182,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def server_url(settings_env: None) -> Iterator[str]:
     """The real app, served by uvicorn on 127.0.0.1 in this process (so tests can move its clock)."""
-    from voxpop.web.app import create_app
+    from voxpop.app import create_app
 
     app = create_app()
     _served["app"] = app

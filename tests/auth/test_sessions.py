@@ -45,7 +45,7 @@ def user_of(session: Session, email: str) -> Any:
 @pytest.fixture
 def default_settings_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """The app as `voxpop serve` starts it with no secret set, on the test database."""
-    from voxpop.web.app import create_app
+    from voxpop.app import create_app
 
     monkeypatch.delenv("VOXPOP_SECRET_KEY")
     monkeypatch.delenv("VOXPOP_ENV")

@@ -113,6 +113,26 @@ def test_a_mentioned_colleague_is_emailed_a_link_and_finds_the_case_in_their_inb
     }
 
 
+def test_personal_data_in_a_note_is_redacted_and_its_mention_still_reaches_the_colleague(
+    http: httpx.Client, session: Session
+) -> None:
+    desk = make_desk(session)
+    mentioned = desk.agent(email="bea.stone@example.com")
+    case = open_case(http, desk.admin, record(http, desk.admin, customer=customer()))
+    text = "@bea.stone she paid with 4111 1111 1111 1111, call her on +1 415 555 2671"
+    with smtp_receiver() as smtp:
+        reply = call(http, desk.admin, "POST", f"/api/v1/cases/{case['id']}/notes", 201, text=text)
+        run_jobs()
+    assert reply == {"mentioned": [mentioned.email]}
+    note = call(http, desk.admin, "GET", f"/api/v1/cases/{case['id']}")["events"][1]["details"]
+    assert note == {
+        "text": "@bea.stone she paid with [card], call her on [phone]",
+        "mentions": [mentioned.email],
+    }
+    [message] = smtp.messages
+    assert "[card]" in body_of(message) and "4111" not in body_of(message)
+
+
 def test_mentioning_someone_who_is_not_a_member_is_refused_and_adds_no_note(
     http: httpx.Client, session: Session
 ) -> None:

@@ -51,7 +51,7 @@ def small() -> DemoData:
 
 
 class Nps:
-    """NPS of some answers with its standard error (docs: PRODUCT.md, metric definitions)."""
+    """NPS of some answers with its standard error (docs/metrics.md)."""
 
     def __init__(self, scores: Iterable[int | None]) -> None:
         answers = [score for score in scores if score is not None]

@@ -18,6 +18,10 @@ from tests.initiative.factories import Team, initiative, make_team, make_theme, 
 from tests.text.factories import analyse_all
 from voxpop.kit.clock import reset_clock, set_clock
 
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
+
 REFUND = "My refund never arrived."
 STAFF = "The staff were friendly."
 REFUND_NPS, STAFF_NPS = [0, 3, 6, 8], [9, 10, 7, 9, 5]
@@ -37,7 +41,7 @@ def cycle(scores: list[int], count: int) -> list[int]:
 
 
 def nps(scores: Sequence[int]) -> tuple[float, float]:
-    """PRODUCT.md: the NPS and its standard error."""
+    """docs/metrics.md: the NPS and its standard error."""
     p = sum(s >= 9 for s in scores) / len(scores)
     d = sum(s <= 6 for s in scores) / len(scores)
     return 100 * (p - d), 100 * math.sqrt((p + d - (p - d) ** 2) / len(scores))

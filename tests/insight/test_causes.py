@@ -6,6 +6,7 @@ import uuid
 from datetime import date
 
 import httpx
+import pytest
 from sqlalchemy.orm import Session
 
 from tests.factories import make_tenant, writing
@@ -13,6 +14,10 @@ from tests.text.factories import analyse_all
 from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.text import themes
+
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 
 def answers(month: str, text: str, scores: list[int]) -> list[FeedbackIn]:

@@ -1,4 +1,4 @@
-"""Key drivers (PRODUCT.md "Key drivers"): shares of R² by relative weights and Shapley value regression,
+"""Key drivers (docs/metrics.md, "Key drivers"): shares of R² by relative weights and Shapley value regression,
 checked against the definitions computed here by refitting least squares on every subset."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The metric definitions of PRODUCT.md, checked against values computed by hand."""
+"""The metric definitions of docs/metrics.md, checked against values computed by hand."""
 
 from __future__ import annotations
 

@@ -14,6 +14,10 @@ from tests.insight.test_slices import by_key, figures
 from tests.text.factories import analyse_all, store_answers
 from voxpop.text import themes
 
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
+
 REFUND = "My refund never arrived."
 STAFF = "The staff were friendly and helpful."
 BOTH = "My refund never arrived. The staff were friendly and helpful."

@@ -19,6 +19,10 @@ from voxpop.feedback.schemas import FeedbackIn
 from voxpop.text import themes
 from voxpop.text.models import TextSentence, Theme
 
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
+
 REFUND = "My refund never arrived."
 STAFF = "The staff were friendly."
 OTHER = "I bought a lamp."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy.orm import Session
 
 from tests.factories import make_workspace, writing
@@ -13,6 +14,10 @@ from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.insight import theme_emerging
 from voxpop.text import themes
+
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 MONDAY = date(2026, 3, 2)  # the current week is the one starting here; eight weeks before are the baseline
 

@@ -1,5 +1,5 @@
 """Theme impact, against a hand computation: the score over all answers minus the score over the answers that
-do not mention the theme, with PRODUCT.md's standard errors."""
+do not mention the theme, with docs/metrics.md's standard errors."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from tests.text.factories import analyse_all, store_answers
 from voxpop.insight import theme_impact
 from voxpop.insight.service import SliceQuery
 from voxpop.text import themes
+
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 REFUND = ("My refund never arrived.", [0, 2, 4, 9])
 STAFF = ("The staff were friendly.", [10, 10, 9, 8, 7, 3])

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from tests.factories import make_tenant
 from tests.insight.test_slices import load
 from voxpop.feedback.models import Feedback
-from voxpop.insight.fields import POSTGRES_TRUNCATED, field
+from voxpop.feedback.periods import POSTGRES_TRUNCATED
+from voxpop.insight.fields import field
 
 DAYS = ("2025-01-15", "2025-04-15", "2025-07-15")  # three days, in three weeks, months and quarters
 PER_DAY = 100

@@ -6,15 +6,16 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from voxpop.kit.jobs import JobContext, job
+from voxpop.kit.jobs import JobContext, register
 
 SLEEP = "tests.sleep"
 
 
-@job(SLEEP)
 def sleep(ctx: JobContext, payload: dict[str, Any]) -> None:
     time.sleep(float(payload.get("seconds", 1.0)))
 
+
+register(SLEEP, sleep)
 
 if __name__ == "__main__":
     from voxpop.cli.main import app

@@ -15,7 +15,6 @@ import redis
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import service as ingest_service
 from voxpop.ingest.mapping import load_mapping
 from voxpop.kit.db import new_session
@@ -60,7 +59,7 @@ def queue_import(engine: Engine, tmp_path: Path, name: str) -> uuid.UUID:
     with new_session(engine) as session:
         workspace = workspace_service.create(session, name)
         record = ingest_service.register(session, workspace.id, path, load_mapping("feedback", None))
-        job_id = enqueue(session, ingest_jobs.RUN_IMPORT, {"import_id": str(record.id)}).id
+        job_id = enqueue(session, ingest_service.RUN_IMPORT, {"import_id": str(record.id)}).id
         session.commit()
     return job_id
 

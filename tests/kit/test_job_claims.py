@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import writing
 from voxpop.kit import clock
-from voxpop.kit.jobs import JobContext, enqueue, job, runner
+from voxpop.kit.jobs import JobContext, enqueue, register, runner
 from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.jobs.models import Job, JobStatus
 
@@ -26,15 +26,17 @@ pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 finished: list[str] = []
 
 
-@job("tests.claims.noop")
 def noop(ctx: JobContext, payload: dict[str, Any]) -> None:
     finished.append(payload["tag"])
 
 
-@job("tests.claims.slow", lane="tests-slow")
 def slow(ctx: JobContext, payload: dict[str, Any]) -> None:
     time.sleep(payload["seconds"])
     finished.append(payload["tag"])
+
+
+register("tests.claims.noop", noop)
+register("tests.claims.slow", slow, lane="tests-slow")
 
 
 def queue_jobs(session: Session, pending: int, orphaned: int) -> set[uuid.UUID]:

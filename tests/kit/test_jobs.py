@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tests.factories import writing
 from voxpop.kit import clock
-from voxpop.kit.jobs import JobContext, enqueue, job, runner
+from voxpop.kit.jobs import JobContext, enqueue, register, runner
 from voxpop.kit.jobs import queue as job_queue
 from voxpop.kit.jobs.models import Job, JobStatus
 
@@ -19,11 +19,13 @@ calls: list[dict[str, Any]] = []
 pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 
-@job("tests.record_call")
 def record_call(ctx: JobContext, payload: dict[str, Any]) -> None:
     calls.append(payload)
     if payload.get("fail_times", 0) > len([c for c in calls if c == payload]) - 1:
         raise RuntimeError("failing on purpose")
+
+
+register("tests.record_call", record_call)
 
 
 class Wakes:

@@ -4,6 +4,7 @@ piping, validation next to the field, protection, and the feedback record each a
 from __future__ import annotations
 
 import re
+import uuid
 from typing import Any
 
 import httpx
@@ -53,6 +54,26 @@ def test_a_detractor_gets_the_improve_question_with_their_score_piped_in(
     )
     assert record.attributes["survey_version"] == 1
     assert record.attributes["survey_completed"] is True
+
+
+def test_personal_data_in_a_written_answer_is_redacted_in_the_response_and_its_record(
+    http: httpx.Client, session: Session
+) -> None:
+    survey = create_survey(http, make_tenant(session))
+    respondent = Respondent(http)
+    respondent.open(survey["path"])
+    respondent.answer({"nps": 3})
+    respondent.answer(
+        {"improve": "Call me on +1 415 555 2671: my card 4111 1111 1111 1111 was charged twice."}
+    )
+    assert 'id="thanks"' in respondent.html
+    redacted = "Call me on [phone]: my card [card] was charged twice."
+    (record,) = records_of(session, survey["slug"])
+    response = session.scalars(
+        select(SurveyResponse).where(SurveyResponse.survey_id == uuid.UUID(survey["id"]))
+    ).one()
+    assert (response.answers["improve"], record.text) == (redacted, redacted)
+    assert response.answers["nps"] == 3
 
 
 def test_a_promoter_skips_to_the_other_branch(http: httpx.Client, session: Session) -> None:

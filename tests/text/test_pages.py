@@ -15,7 +15,9 @@ from tests.text.factories import analyse_all, store_records, store_texts, verbat
 from tests.web.test_browser import signed_in
 from voxpop.text import explore, themes
 
-pytestmark = pytest.mark.browser
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("background_jobs_paused")]
 
 
 def analysed_workspace(session: Session) -> str:

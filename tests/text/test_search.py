@@ -15,6 +15,10 @@ from tests.text.factories import analyse_all, store_records, store_texts, verbat
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore
 
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
+
 LATE = {
     "text": "My parcel arrived two weeks late.",
     "channel": "email",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,10 @@ from tests.factories import make_workspace, writing
 from tests.text.factories import TOPICS, analyse_all, store_texts, verbatims
 from voxpop.text import explore, themes
 from voxpop.text.models import TextSentence, Theme, ThemeStatus
+
+# These tests analyse what they store themselves (tests.text.factories.analyse_all); storing also queues
+# the analysis job, so the test server's runner is paused meanwhile.
+pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 
 def discovered_workspace(session: Session, per_topic: int = 40) -> tuple[uuid.UUID, list[tuple[str, str]]]:

@@ -79,7 +79,7 @@ def access_log() -> Iterator[Captured]:
 
 
 def test_access_logs_keep_no_query_values_or_survey_tokens(access_log: Captured, session: Session) -> None:
-    from voxpop.web.app import create_app
+    from voxpop.app import create_app
 
     tenant = make_tenant(session)
     paths = [

@@ -8,30 +8,22 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from voxpop.audit import service
-from voxpop.auth.roles import Permission
-from voxpop.kit.errors import Forbidden
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, render
+from voxpop.web.pages import AdminPage, render
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-
-
-def require_admin(page: PageContext) -> None:
-    if not page.can(Permission.MANAGE_WORKSPACE):
-        raise Forbidden(f"only admins may open this page; your role is {page.principal.role}")
 
 
 @router.get("/audit")
 def audit_page(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: AdminPage,
     action: Annotated[str, Query(max_length=100)] = "",
     actor: Annotated[str, Query(max_length=320)] = "",
     number: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
-    require_admin(page)
     workspace_id = page.principal.workspace_id
     events, total = service.page(
         session,

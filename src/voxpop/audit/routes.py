@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from voxpop.audit import service
 from voxpop.audit.schemas import AuditEventOut, AuditPage
-from voxpop.auth.roles import Permission
-from voxpop.auth.service import Principal
-from voxpop.web.deps import SessionDep, api_permission
+from voxpop.web.deps import Admin, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
-Admin = Annotated[Principal, Depends(api_permission(Permission.MANAGE_WORKSPACE))]
 
 
 @router.get("/audit")

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from voxpop.auth import passwords, repository, throttle
 from voxpop.auth.models import ApiKey, Membership, User
 from voxpop.auth.roles import Role, within
-from voxpop.customer.schemas import normalise_email
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem, TooManyAttempts, Unauthorized
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import get_settings
+from voxpop.kit.validation import normalise_email
 
 KEY_PREFIX = "vpk_"
 SESSION_STAMP_PURPOSE = b"voxpop session stamp\0"

@@ -23,6 +23,8 @@ from voxpop.delivery import service as delivery
 from voxpop.feedback import service as feedback_service
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem
+from voxpop.kit.redaction import source_redactor
+from voxpop.kit.settings import get_settings
 from voxpop.survey import service as survey_service
 from voxpop.survey.schemas import InvitationsIn
 
@@ -133,9 +135,13 @@ def _invite(session: Session, caller: Caller, case: Case, survey_id: uuid.UUID, 
 
 def add_note(session: Session, caller: Caller, case_id: uuid.UUID, text: str, base_url: str) -> list[str]:
     """Add a note; each @-mentioned member (by email, or by the part of it before @) is emailed a link and
-    finds the case under "mentioned" in their inbox. The mentioned addresses are returned."""
+    finds the case under "mentioned" in their inbox. The mentioned addresses are returned. Personal data in
+    the note is redacted (setting TEXT_REDACT_SOURCE) once the mentions are read from it, before it is
+    stored or emailed."""
     case = service.get(session, caller, case_id)
     users = _mentioned(session, case.workspace_id, text)
+    redactor = source_redactor(get_settings())
+    text = redactor.text(text) if redactor else text
     event = service.record_event(session, case, caller, "note", text=text, mentions=[u.email for u in users])
     for user in users:
         repository.add(

@@ -25,7 +25,7 @@ from voxpop.kit import clock
 from voxpop.kit.errors import DomainError, problems_from_errors
 from voxpop.survey import service as survey_service
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import Member, PageContext, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 INBOX_SIZE = 200
@@ -89,12 +89,10 @@ def _user_id(caller: Caller) -> uuid.UUID:
 def save_view(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     name: Annotated[str, Form()] = "",
     filters: Annotated[str, Form()] = "{}",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(request, csrf_token)
     caller = caller_of(session, page.principal)
     try:
         data = ViewIn.model_validate({"name": name, "filters": json.loads(filters or "{}")})
@@ -155,12 +153,10 @@ def _act(
     session: Session,
     page: PageContext,
     case_id: uuid.UUID,
-    csrf_token: str,
     action: Callable[[Caller], object],
 ) -> Response:
-    """Check the form, do the action as the signed-in user, commit and go back to the case; a refusal
-    shows the case again with the reasons."""
-    check_csrf(request, csrf_token)
+    """Do the action as the signed-in user, commit and go back to the case; a refusal shows the case again
+    with the reasons."""
     caller = caller_of(session, page.principal)
     try:
         action(caller)
@@ -179,12 +175,11 @@ def status_form(
     case_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     status: Annotated[str, Form()] = "",
     root_cause_code: Annotated[str, Form()] = "",
     resolution_code: Annotated[str, Form()] = "",
     follow_up_survey_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     def move(caller: Caller) -> object:
         data = StatusIn.model_validate(
@@ -197,7 +192,7 @@ def status_form(
         )
         return outreach.set_status(session, caller, case_id, data, base_url(request))
 
-    return _act(request, session, page, case_id, csrf_token, move)
+    return _act(request, session, page, case_id, move)
 
 
 @router.post("/cases/{case_id}/assign")
@@ -205,16 +200,15 @@ def assign_form(
     case_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     assignee_id: Annotated[str, Form()] = "",
     team_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     def assign(caller: Caller) -> object:
         data = AssignIn.model_validate({"assignee_id": assignee_id or None, "team_id": team_id or None})
         return service.assign(session, caller, case_id, data)
 
-    return _act(request, session, page, case_id, csrf_token, assign)
+    return _act(request, session, page, case_id, assign)
 
 
 @router.post("/cases/{case_id}/change")
@@ -222,11 +216,10 @@ def change_form(
     case_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     priority: Annotated[str, Form()] = "",
     root_cause_code: Annotated[str, Form()] = "",
     resolution_code: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     def change(caller: Caller) -> object:
         data = CaseChange.model_validate(
@@ -238,7 +231,7 @@ def change_form(
         )
         return service.change(session, caller, case_id, data)
 
-    return _act(request, session, page, case_id, csrf_token, change)
+    return _act(request, session, page, case_id, change)
 
 
 @router.post("/cases/{case_id}/notes")
@@ -246,15 +239,14 @@ def note_form(
     case_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     text: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     def note(caller: Caller) -> object:
         data = NoteIn.model_validate({"text": text})
         return outreach.add_note(session, caller, case_id, data.text, base_url(request))
 
-    return _act(request, session, page, case_id, csrf_token, note)
+    return _act(request, session, page, case_id, note)
 
 
 @router.post("/cases/{case_id}/email")
@@ -262,12 +254,11 @@ def email_form(
     case_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     template_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     def send(caller: Caller) -> object:
         data = EmailIn.model_validate({"template_id": template_id or None})
         return outreach.send_email(session, caller, case_id, data.template_id)
 
-    return _act(request, session, page, case_id, csrf_token, send)
+    return _act(request, session, page, case_id, send)

@@ -12,7 +12,6 @@ from voxpop.case import service
 from voxpop.case.access import system
 from voxpop.case.schemas import OpenCaseParams
 from voxpop.kit.errors import Invalid, problems_from_errors
-from voxpop.rule import actions
 from voxpop.rule.actions import Match
 
 
@@ -34,6 +33,3 @@ class OpenCase:
         service.open_case(
             session, caller, match.feedback_id, OpenCaseParams.model_validate(params), match.rule_id
         )
-
-
-actions.register(OpenCase())

@@ -8,9 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -22,9 +22,9 @@ from voxpop.case import setup, sla
 from voxpop.case.access import Caller, caller_of
 from voxpop.case.models import CaseTemplate, CodeKind, Priority
 from voxpop.case.schemas import PLACEHOLDERS, CodeIn, MemberIn, PolicyIn, PolicyOut, TeamIn, TemplateIn
-from voxpop.kit.errors import DomainError, Forbidden, NotFound, Problem, problems_from_errors
+from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, page_permission, render
 
 router = APIRouter(include_in_schema=False)
 SETUP = "/cases/setup"
@@ -53,12 +53,7 @@ class Attempt:
 
 
 TEMPLATE_FORM = SetupForm("template", "name", "templates")
-
-
-def _admin(session: Session, page: PageContext) -> Caller:
-    if not page.can(Permission.MANAGE_CASES):
-        raise Forbidden(f"only admins may set up cases; your role is {page.principal.role}")
-    return caller_of(session, page.principal)
+CaseAdmin = Annotated[PageContext, Depends(page_permission(Permission.MANAGE_CASES, "set up cases"))]
 
 
 def _pick(fields: Fields, *names: str) -> Fields:
@@ -67,10 +62,9 @@ def _pick(fields: Fields, *names: str) -> Fields:
 
 @router.get(SETUP)
 def setup_page(
-    request: Request, session: SessionDep, page: PageDep, template_id: uuid.UUID | None = None
+    request: Request, session: SessionDep, page: CaseAdmin, template_id: uuid.UUID | None = None
 ) -> HTMLResponse:
     """`template_id` fills the template form with that template, to edit it."""
-    _admin(session, page)
     return _page(request, session, page, editing=template_id)
 
 
@@ -173,8 +167,7 @@ def _apply(
 ) -> Response:
     """Check the form, make the change as the signed-in admin and commit once; a refusal (other than 403
     and 404, which stay refusals of the whole request) shows the page again with the problems."""
-    check_csrf(request, fields.get("csrf_token"))
-    caller = _admin(session, page)
+    caller = caller_of(session, page.principal)
     try:
         change(caller, fields)
     except (ValidationError, DomainError) as error:
@@ -200,7 +193,7 @@ def _errors(form: SetupForm, error: ValidationError | DomainError) -> dict[str, 
 
 
 @router.post(f"{SETUP}/teams")
-async def create_team(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def create_team(request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     def change(caller: Caller, fields: Fields) -> None:
         setup.create_team(session, caller, TeamIn.model_validate(_pick(fields, "name")).name)
 
@@ -208,7 +201,7 @@ async def create_team(request: Request, session: SessionDep, page: PageDep) -> R
 
 
 @router.post(f"{SETUP}/teams/{{team_id}}/members")
-async def add_member(team_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> Response:
+async def add_member(team_id: uuid.UUID, request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     def change(caller: Caller, fields: Fields) -> None:
         body = MemberIn.model_validate(_pick(fields, "email"))
         setup.add_member(session, caller, team_id, body.email)
@@ -218,7 +211,7 @@ async def add_member(team_id: uuid.UUID, request: Request, session: SessionDep, 
 
 @router.post(f"{SETUP}/teams/{{team_id}}/members/{{user_id}}/remove")
 async def remove_member(
-    team_id: uuid.UUID, user_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep
+    team_id: uuid.UUID, user_id: uuid.UUID, request: Request, session: SessionDep, page: CaseAdmin
 ) -> Response:
     def change(caller: Caller, _fields: Fields) -> None:
         setup.remove_member(session, caller, team_id, user_id)
@@ -227,7 +220,7 @@ async def remove_member(
 
 
 @router.post(f"{SETUP}/codes")
-async def create_code(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def create_code(request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     def change(caller: Caller, fields: Fields) -> None:
         setup.create_code(session, caller, CodeIn.model_validate(_pick(fields, "kind", "code", "label")))
 
@@ -235,7 +228,7 @@ async def create_code(request: Request, session: SessionDep, page: PageDep) -> R
 
 
 @router.post(f"{SETUP}/codes/{{code_id}}/remove")
-async def remove_code(code_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> Response:
+async def remove_code(code_id: uuid.UUID, request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     def change(caller: Caller, _fields: Fields) -> None:
         setup.delete_code(session, caller, code_id)
 
@@ -243,13 +236,13 @@ async def remove_code(code_id: uuid.UUID, request: Request, session: SessionDep,
 
 
 @router.post(f"{SETUP}/templates")
-async def create_template(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def create_template(request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     return await _submit(request, session, page, TEMPLATE_FORM, _template_change(session, None))
 
 
 @router.post(f"{SETUP}/templates/{{template_id}}")
 async def replace_template(
-    template_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep
+    template_id: uuid.UUID, request: Request, session: SessionDep, page: CaseAdmin
 ) -> Response:
     change = _template_change(session, template_id)
     return await _submit(request, session, page, TEMPLATE_FORM, change, template_id)
@@ -264,7 +257,7 @@ def _template_change(session: Session, template_id: uuid.UUID | None) -> Change:
 
 
 @router.post(f"{SETUP}/sla")
-async def set_policy(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def set_policy(request: Request, session: SessionDep, page: CaseAdmin) -> Response:
     def change(caller: Caller, fields: Fields) -> None:
         body = PolicyIn.model_validate(_policy_input(fields))
         sla.set_policy(session, caller, body)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from voxpop import migrations
+from voxpop import migrations, registry
 from voxpop.audit import service as audit
 from voxpop.auth import service as auth_service
 from voxpop.cli import analyze, imports, metrics, runtime
@@ -31,6 +31,14 @@ app.add_typer(workspace_app, name="workspace")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(customer_app, name="customer")
+
+
+@app.callback()
+def start() -> None:
+    """voxpop: hear every customer, on every channel."""
+    registry.register()  # every command can queue every job, and records it stores get their follow-up work
+
+
 app.command(name="import")(imports.import_file)
 app.command()(metrics.metrics)
 app.command()(analyze.analyze)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from voxpop.cli.output import console, emit_json, reports_errors
 from voxpop.insight import service
-from voxpop.insight.routes import parse_where
+from voxpop.insight.filters import parse_where
 from voxpop.insight.schemas import FigureOut
 from voxpop.insight.service import SliceQuery
 from voxpop.kit.db import new_session

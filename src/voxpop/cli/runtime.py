@@ -9,12 +9,16 @@ from typing import Annotated
 import typer
 
 from voxpop import migrations
+from voxpop.auth import service as auth_service
 from voxpop.cli.output import console, progress_bar, reports_errors
+from voxpop.demo import generator
+from voxpop.demo import service as demo_service
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import NotFound
 from voxpop.kit.jobs.loops import retry_until_done
 from voxpop.kit.secret import SecretKeyError, secret_key
 from voxpop.kit.settings import Settings, get_settings
+from voxpop.workspace import service as workspace_service
 
 HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (default: setting VOXPOP_HOST).")]
 PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP_PORT).")]
@@ -22,13 +26,13 @@ PortOpt = Annotated[int | None, typer.Option(help="Port (default: setting VOXPOP
 
 def serve(host: HostOpt = None, port: PortOpt = None, workers: int = 1) -> None:
     """Serve the web app and the API. In embedded mode, background jobs run inside this process."""
-    import uvicorn
+    import uvicorn  # loaded only by the command that serves
 
     settings = get_settings()
     _check_secret_key(settings)
     retry_until_done("checking the database schema", migrations.ensure_schema)
     uvicorn.run(
-        "voxpop.web.app:create_app",
+        "voxpop.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
@@ -58,8 +62,7 @@ def worker(
     if not settings.broker_url:
         console.print("[red]Set VOXPOP_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run workers.[/]")
         raise typer.Exit(2)
-    from voxpop.kit.jobs.celery_app import run_worker
-    from voxpop.web.app import JOB_MODULES  # noqa: F401  (importing them registers the jobs a worker can run)
+    from voxpop.kit.jobs.celery_app import run_worker  # Celery is loaded only by the command that uses it
 
     _check_secret_key(settings)
     retry_until_done("checking the database schema", migrations.ensure_schema)
@@ -76,11 +79,6 @@ def demo(
     port: PortOpt = None,
 ) -> None:
     """Create the demo workspace with a generated company (5,000 customers, 30,000 records), then serve it."""
-    from voxpop.auth import service as auth_service
-    from voxpop.demo import generator
-    from voxpop.demo import service as demo_service
-    from voxpop.workspace import service as workspace_service
-
     migrations.ensure_schema()
     email, password = (
         "admin@demo.voxpop.local",

@@ -1,40 +1,17 @@
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from voxpop.kit.settings import get_settings
-from voxpop.kit.validation import Attributes, label
+from voxpop.kit.validation import Attributes, label, normalise_email
 
 IDENTITY_KINDS = ("external_id", "email", "phone", "handle")
-
-
-PLAIN_EMAIL = re.compile(
-    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
-)
-
-
-def normalise_email(value: str | None) -> str | None:
-    """Lower-cased email. Plain ASCII addresses are checked by a strict pattern (fast, for bulk imports);
-    anything else (Unicode, quoted parts) goes through email-validator."""
-    if not value:
-        return None
-    lowered = value.strip().lower()
-    if len(lowered) <= 254 and PLAIN_EMAIL.match(lowered):
-        return lowered
-    try:
-        return validate_email(value, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise PydanticCustomError(
-            "email", "is not a valid email address: {why}", {"why": str(error)}
-        ) from None
 
 
 def normalise_phone(value: str | None) -> str | None:

@@ -21,7 +21,6 @@ from voxpop.customer.schemas import (
     CustomerOut,
     CustomerRef,
     IdentityOut,
-    normalise_email,
     normalise_handle,
     normalise_phone,
 )
@@ -29,6 +28,7 @@ from voxpop.kit import clock
 from voxpop.kit.errors import NotFound
 from voxpop.kit.ids import new_id
 from voxpop.kit.upsert import Stored
+from voxpop.kit.validation import normalise_email
 
 
 class _Resolution:

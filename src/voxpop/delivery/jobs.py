@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from voxpop.delivery import attempts, senders
 from voxpop.delivery.models import Delivery
-from voxpop.kit.jobs import JobContext, enqueue, job
+from voxpop.kit.jobs import JobContext, enqueue
 
 ATTEMPT = "delivery.attempt"
 
@@ -32,7 +32,6 @@ def schedule(session: Session, delivery: Delivery, number: int, at: datetime | N
     delivery.next_attempt_at = record.run_after
 
 
-@job(ATTEMPT, lane="delivery")
 def attempt(ctx: JobContext, payload: dict[str, Any]) -> None:
     delivery_id, number = uuid.UUID(payload["delivery_id"]), int(payload["attempt"])
     plan = attempts.plan(ctx.session, delivery_id, number)

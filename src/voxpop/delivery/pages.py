@@ -7,18 +7,16 @@ import uuid
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from voxpop.audit.pages import require_admin
 from voxpop.delivery import service
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageDep, render
+from voxpop.web.pages import AdminPage, render
 
 router = APIRouter(include_in_schema=False)
 LOG_SIZE = 100
 
 
 @router.get("/webhooks")
-def endpoints_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    require_admin(page)
+def endpoints_page(request: Request, session: SessionDep, page: AdminPage) -> HTMLResponse:
     workspace_id = page.principal.workspace_id
     dead = service.deliveries(session, workspace_id, status="failed", limit=LOG_SIZE)
     return render(
@@ -32,9 +30,8 @@ def endpoints_page(request: Request, session: SessionDep, page: PageDep) -> HTML
 
 @router.get("/webhooks/{endpoint_id}")
 def endpoint_page(
-    endpoint_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep
+    endpoint_id: uuid.UUID, request: Request, session: SessionDep, page: AdminPage
 ) -> HTMLResponse:
-    require_admin(page)
     workspace_id = page.principal.workspace_id
     endpoint = service.get_endpoint(session, workspace_id, endpoint_id)
     deliveries = service.deliveries(session, workspace_id, endpoint_id=endpoint.id, limit=LOG_SIZE)

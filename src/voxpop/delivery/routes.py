@@ -7,11 +7,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
 from voxpop.audit import service as audit
-from voxpop.auth.roles import Permission
 from voxpop.auth.service import Principal
 from voxpop.delivery import service
 from voxpop.delivery.models import Delivery
@@ -24,10 +23,9 @@ from voxpop.delivery.schemas import (
     NewEndpointOut,
     ReplayOut,
 )
-from voxpop.web.deps import SessionDep, api_permission
+from voxpop.web.deps import Admin, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["delivery"])
-Admin = Annotated[Principal, Depends(api_permission(Permission.MANAGE_WORKSPACE))]
 StatusQuery = Annotated[Literal["queued", "sent", "bounced", "failed"] | None, Query()]
 ChannelQuery = Annotated[Literal["webhook", "email"] | None, Query()]
 Limit = Annotated[int, Query(ge=1, le=500)]

@@ -10,7 +10,6 @@ from voxpop.feedback import service
 from voxpop.feedback.schemas import FeedbackBatchIn, FeedbackIn, FeedbackOut
 from voxpop.kit.batches import check_batch
 from voxpop.kit.records import BatchResult, UpsertResult
-from voxpop.text import service as text_service
 from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
@@ -20,8 +19,6 @@ router = APIRouter(prefix="/api/v1/feedback", tags=["feedback"])
 def create_feedback(body: FeedbackIn, session: SessionDep, caller: Writer) -> UpsertResult:
     """Store one record; the same source and external_id again updates it."""
     (stored,) = service.ingest_many(session, caller.workspace_id, [body])
-    if body.text:
-        text_service.request_analysis(session, caller.workspace_id)
     session.commit()
     return UpsertResult.from_stored(stored)
 
@@ -31,8 +28,6 @@ def create_feedback_batch(body: FeedbackBatchIn, session: SessionDep, caller: Wr
     """Store up to `max_batch_items` records at once: all of them, or (on any problem) none."""
     check_batch(len(body.items), service.duplicate_keys(body.items))
     results = service.ingest_many(session, caller.workspace_id, body.items)
-    if any(item.text for item in body.items):
-        text_service.request_analysis(session, caller.workspace_id)
     session.commit()
     return BatchResult.of(results)
 

@@ -1,5 +1,7 @@
-"""The feedback domain's operations. Every way feedback enters (API, file import, demo) goes through
-`ingest_many`, so one set of rules holds everywhere: validated input, matched customers, idempotent upsert."""
+"""The feedback domain's operations. Every way feedback enters (API, file import, survey page, demo) goes
+through `ingest_many`, the one way in: validated input, personal data redacted before anything is stored or
+copied, matched customers, an idempotent upsert, then the `STORED` hook, which starts what follows (text
+analysis, rules: see `voxpop.flows`)."""
 
 from __future__ import annotations
 
@@ -16,12 +18,16 @@ from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn, FeedbackOut
 from voxpop.kit import clock, records
 from voxpop.kit.errors import NotFound
+from voxpop.kit.hooks import Hook
 from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
+from voxpop.kit.redaction import Redactor, source_redactor
+from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
-from voxpop.rule import service as rule_service
 
 TIME_FIELD = "received_at"
+STORED: Hook[[Session, uuid.UUID, Sequence[FeedbackIn]]] = Hook("feedback.stored")
+"""Records were stored (created or updated) in the caller's transaction: (session, workspace id, records)."""
 
 
 def ingest_many(
@@ -30,13 +36,26 @@ def ingest_many(
     """Store records (created or updated by source and external id); returns one outcome per distinct key."""
     customer_ids = customer_service.resolve_many(session, workspace_id, [item.customer for item in items])
     now = clock.now()
+    redactor = source_redactor(get_settings())
     rows = [
-        _row(workspace_id, item, cid, default_source, now)
+        _redacted(_row(workspace_id, item, cid, default_source, now), redactor)
         for item, cid in zip(items, customer_ids, strict=True)
     ]
     stored = repository.store(session, workspace_id, rows)
-    rule_service.request_evaluation(session, workspace_id)
+    STORED(session, workspace_id, items)
     return stored
+
+
+def _redacted(row: dict[str, Any], redactor: Redactor | None) -> dict[str, Any]:
+    """The row with personal data in its title, text and attribute values replaced by placeholders (setting
+    TEXT_REDACT_SOURCE). Its key was taken from the record as sent, so sending it again still updates it."""
+    if redactor is None:
+        return row
+    return row | {
+        "title": redactor.optional(row["title"]),
+        "text": redactor.optional(row["text"]),
+        "attributes": redactor.values(row["attributes"]),
+    }
 
 
 def _row(

@@ -9,13 +9,11 @@ from typing import Any
 from sqlalchemy.exc import OperationalError
 
 from voxpop.ingest import repository, service
-from voxpop.kit.jobs import JobContext, job
+from voxpop.kit.jobs import JobContext
 
-RUN_IMPORT = "ingest.run_import"
 log = logging.getLogger(__name__)
 
 
-@job(RUN_IMPORT)
 def run_import(ctx: JobContext, payload: dict[str, Any]) -> None:
     import_id = uuid.UUID(payload["import_id"])
     record = repository.get_any(ctx.session, import_id)

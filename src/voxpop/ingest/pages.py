@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from voxpop.auth.roles import Permission
 from voxpop.ingest import service
-from voxpop.ingest.routes import start_import
-from voxpop.kit.errors import DomainError, Forbidden
+from voxpop.kit.errors import DomainError
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, page_permission, render
 
 router = APIRouter(include_in_schema=False)
+Importer = Annotated[PageContext, Depends(page_permission(Permission.WRITE_DATA, "import data"))]
 
 
 @router.get("/imports")
@@ -28,16 +28,13 @@ def imports_page(request: Request, session: SessionDep, page: PageDep) -> HTMLRe
 def upload(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Importer,
     file: Annotated[UploadFile, File()],
     kind: Annotated[str, Form()] = "feedback",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(request, csrf_token)
-    if not page.can(Permission.WRITE_DATA):
-        raise Forbidden("your role may not import data")
     try:
-        start_import(session, page.principal, file, kind, None)
+        service.start(session, page.principal, file.file, file.filename, kind, None)
+        session.commit()
     except DomainError as error:
         imports = service.recent(session, page.principal.workspace_id)
         return render(request, "ingest/imports.html", 422, page=page, imports=imports, error=error.message)

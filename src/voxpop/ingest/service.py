@@ -8,17 +8,20 @@ and because every record is an upsert on (source, external id), a row processed 
 from __future__ import annotations
 
 import hashlib
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from voxpop.audit import service as audit
+from voxpop.auth.service import Principal
 from voxpop.customer import service as customer_service
 from voxpop.customer.models import Customer, CustomerIdentity
 from voxpop.customer.schemas import CustomerIn
@@ -35,11 +38,12 @@ from voxpop.journey.schemas import EventIn
 from voxpop.kit import clock
 from voxpop.kit.db import is_postgres
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
+from voxpop.kit.ids import new_id
+from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
-from voxpop.survey import triggers as survey_triggers
-from voxpop.text import service as text_service
 
+RUN_IMPORT = "ingest.run_import"
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
 
 
@@ -56,9 +60,7 @@ def _store_feedback(session: Session, workspace_id: uuid.UUID, items: Sequence[A
 
 
 def _store_events(session: Session, workspace_id: uuid.UUID, items: Sequence[Any]) -> list[Stored]:
-    stored = journey_service.ingest_many(session, workspace_id, items, default_source="import")
-    survey_triggers.on_new_events(session, workspace_id, items, stored)
-    return stored
+    return journey_service.ingest_many(session, workspace_id, items, default_source="import")
 
 
 _CUSTOMER_TABLES = (Customer.__tablename__, CustomerIdentity.__tablename__)
@@ -105,6 +107,41 @@ def register(
         mapping=mapping.as_dict(),
     )
     return repository.add(session, record)
+
+
+def save_upload(stream: BinaryIO, filename: str | None) -> Path:
+    """Copy an uploaded file to the data directory (durable before we answer), streaming, never whole in memory."""
+    folder = get_settings().uploads_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(filename or "").suffix.lower()[:10]
+    path = folder / f"{new_id()}{suffix}"
+    with path.open("wb") as target:
+        shutil.copyfileobj(stream, target, length=1 << 20)
+    return path
+
+
+def start(
+    session: Session,
+    caller: Principal,
+    stream: BinaryIO,
+    filename: str | None,
+    kind: str,
+    mapping_text: str | None,
+) -> Import:
+    """Accept an uploaded file: keep it, record its import, queue the job that runs it, and audit it. Never
+    commits: the API and the imports page commit, and the job runs once they have."""
+    workspace_id = caller.workspace_id
+    mapping = mappings.parse_mapping(kind, mapping_text)
+    path = save_upload(stream, filename)
+    try:
+        record = register(session, workspace_id, path, mapping, filename=filename or path.name, resume=False)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    enqueue(session, RUN_IMPORT, {"import_id": str(record.id)}, workspace_id=workspace_id)
+    details = {"filename": record.filename, "kind": kind}
+    audit.record(session, workspace_id, caller, "import.start", "import", record.id, details)
+    return record
 
 
 Progress = Callable[[int, int | None], None]
@@ -212,8 +249,6 @@ def _import_chunk(
     record.rows_rejected += len({p.row for p in rejected})
     record.rows_done = chunk[-1].number
     repository.add_rejections(session, record.id, rejected)
-    if record.kind == "feedback" and items:
-        text_service.request_analysis(session, record.workspace_id)
 
 
 def _with_occurrences(rows: Iterator[readers.SourceRow]) -> Iterator[readers.SourceRow]:

@@ -1,7 +1,7 @@
 """Did the fix work? Each target of an initiative, in a window before its start against the window since:
 
 - a theme: its share of records (with text) mentioning it and the negative share of its sentences
-  (two-proportion z-tests), and its impact on each score (theme impact, PRODUCT.md) with a z-test on the
+  (two-proportion z-tests), and its impact on each score (theme impact, docs/metrics.md) with a z-test on the
   difference of the two impacts;
 - a touchpoint, lifecycle stage, channel or segment: each score (NPS, CSAT %, CES) of its records, with the
   metric's own test (insight's `compare_windows`).

@@ -17,12 +17,12 @@ from voxpop.auth.roles import Permission
 from voxpop.initiative import chart, impact, service
 from voxpop.initiative.schemas import InitiativeChange, InitiativeIn, InitiativeOut
 from voxpop.kit import clock
-from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem, problems_from_errors
+from voxpop.kit.errors import DomainError, Invalid, Problem, problems_from_errors
 from voxpop.kit.settings import get_settings
 from voxpop.kit.validation import LIFECYCLE_STAGES
 from voxpop.text import explore as text_explore
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, page_permission, render
 
 router = APIRouter(include_in_schema=False)
 STATUSES = {"planned": "planned", "in_progress": "in progress", "done": "done", "cancelled": "cancelled"}
@@ -52,6 +52,9 @@ def _posted(
 
 
 Posted = Annotated[dict[str, Any], Depends(_posted)]
+InitiativeManager = Annotated[
+    PageContext, Depends(page_permission(Permission.MANAGE_RULES, "create or change initiatives"))
+]
 
 
 def _theme_names(session: Session, workspace_id: uuid.UUID) -> dict[uuid.UUID, str]:
@@ -80,8 +83,7 @@ def initiatives_page(request: Request, session: SessionDep, page: PageDep) -> HT
 
 
 @router.get("/initiatives/new")
-def new_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    _may_manage(page)
+def new_page(request: Request, session: SessionDep, page: InitiativeManager) -> HTMLResponse:
     form = {"owner": page.email, "status": "planned", "starts_on": _today().isoformat()}
     return _form(request, session, page, None, form, {})
 
@@ -90,11 +92,9 @@ def new_page(request: Request, session: SessionDep, page: PageDep) -> HTMLRespon
 def create(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: InitiativeManager,
     form: Posted,
-    csrf_token: Text = "",
 ) -> Response:
-    _may_manage(page, request, csrf_token)
     try:
         initiative = service.create(session, page.principal, InitiativeIn.model_validate(_body(form)))
     except (ValidationError, DomainError) as error:
@@ -134,8 +134,9 @@ def initiative_page(
 
 
 @router.get("/initiatives/{initiative_id}/edit")
-def edit_page(initiative_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    _may_manage(page)
+def edit_page(
+    initiative_id: uuid.UUID, request: Request, session: SessionDep, page: InitiativeManager
+) -> HTMLResponse:
     initiative = service.get(session, page.principal.workspace_id, initiative_id)
     shown = service.describe(session, [initiative])[0]
     return _form(request, session, page, initiative_id, _values_of(shown), {})
@@ -146,12 +147,10 @@ def change(
     initiative_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: InitiativeManager,
     form: Posted,
-    csrf_token: Text = "",
 ) -> Response:
     """The form sends every field: the initiative becomes what the form shows."""
-    _may_manage(page, request, csrf_token)
     try:
         data = InitiativeChange.model_validate(_body(form))
         service.change(session, page.principal, initiative_id, data)
@@ -164,20 +163,10 @@ def change(
 
 
 @router.post("/initiatives/{initiative_id}/delete")
-def delete(
-    initiative_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep, csrf_token: Text = ""
-) -> Response:
-    _may_manage(page, request, csrf_token)
+def delete(initiative_id: uuid.UUID, session: SessionDep, page: InitiativeManager) -> Response:
     service.delete(session, page.principal, initiative_id)
     session.commit()
     return RedirectResponse("/initiatives", status_code=303)
-
-
-def _may_manage(page: PageContext, request: Request | None = None, csrf_token: str = "") -> None:
-    if request is not None:
-        check_csrf(request, csrf_token)
-    if not page.can(Permission.MANAGE_RULES):
-        raise Forbidden("your role may not create or change initiatives")
 
 
 def _values_of(initiative: InitiativeOut) -> dict[str, Any]:

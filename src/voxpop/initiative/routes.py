@@ -6,11 +6,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from voxpop.auth.roles import Permission
-from voxpop.auth.service import Principal
 from voxpop.initiative import impact, service
 from voxpop.initiative.models import Initiative
 from voxpop.initiative.schemas import (
@@ -26,10 +24,9 @@ from voxpop.initiative.schemas import (
 from voxpop.insight.changes import Window
 from voxpop.kit import clock
 from voxpop.text import explore as text_explore
-from voxpop.web.deps import Reader, SessionDep, api_permission
+from voxpop.web.deps import Reader, RuleManager, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["initiative"])
-Manager = Annotated[Principal, Depends(api_permission(Permission.MANAGE_RULES))]
 Days = Annotated[int | None, Query(ge=1, le=3650)]
 
 
@@ -38,7 +35,7 @@ def _one(session: Session, initiative: Initiative) -> InitiativeOut:
 
 
 @router.post("/initiatives", status_code=201)
-def create_initiative(body: InitiativeIn, session: SessionDep, caller: Manager) -> InitiativeOut:
+def create_initiative(body: InitiativeIn, session: SessionDep, caller: RuleManager) -> InitiativeOut:
     initiative = service.create(session, caller, body)
     session.commit()
     return _one(session, initiative)
@@ -59,7 +56,7 @@ def get_initiative(initiative_id: uuid.UUID, session: SessionDep, caller: Reader
 
 @router.patch("/initiatives/{initiative_id}")
 def change_initiative(
-    initiative_id: uuid.UUID, body: InitiativeChange, session: SessionDep, caller: Manager
+    initiative_id: uuid.UUID, body: InitiativeChange, session: SessionDep, caller: RuleManager
 ) -> InitiativeOut:
     """Change the fields given (the others stay); `targets`, when given, replaces all targets."""
     initiative = service.change(session, caller, initiative_id, body)
@@ -68,7 +65,7 @@ def change_initiative(
 
 
 @router.delete("/initiatives/{initiative_id}", status_code=204)
-def delete_initiative(initiative_id: uuid.UUID, session: SessionDep, caller: Manager) -> Response:
+def delete_initiative(initiative_id: uuid.UUID, session: SessionDep, caller: RuleManager) -> Response:
     service.delete(session, caller, initiative_id)
     session.commit()
     return Response(status_code=204)

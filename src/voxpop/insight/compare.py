@@ -1,6 +1,6 @@
 """Is a difference real? Tests between two independent groups of answers, and false-discovery control.
 
-- NPS: z-test on the difference, SE = sqrt(SE₁² + SE₂²) with each SE from PRODUCT.md's formula.
+- NPS: z-test on the difference, SE = sqrt(SE₁² + SE₂²) with each SE from docs/metrics.md's formula.
 - CSAT % and CES share agreeing: two-proportion z-test (pooled SE for the test, unpooled for the interval).
 - CES and star-rating means: Welch's t-test (unequal variances), Welch–Satterthwaite degrees of freedom.
 - Many segments at once: Benjamini–Hochberg adjusted p-values (q), so the share of false discoveries among
@@ -119,7 +119,7 @@ def compare_means(a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) ->
 
 
 def compare(metric: str, a_sums: dict[str, Any], b_sums: dict[str, Any], min_n: int) -> Comparison:
-    """The test of PRODUCT.md's definition for this metric: group a minus group b."""
+    """The test of docs/metrics.md's definition for this metric: group a minus group b."""
     if metric == "nps":
         return compare_nps(a_sums, b_sums, min_n)
     if metric == "csat":

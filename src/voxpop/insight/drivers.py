@@ -1,6 +1,6 @@
 """Key drivers: the share of an outcome's explained variance (R²) that each predictor accounts for.
 
-PRODUCT.md asks for relative weights or Shapley value regression rather than raw regression coefficients,
+docs/metrics.md asks for relative weights or Shapley value regression rather than raw regression coefficients,
 because survey items are correlated: with correlated predictors a coefficient's size says little about how
 much of the outcome the predictor explains, and coefficients can even flip sign. Both methods split the R² of
 the least-squares fit of the outcome on all predictors into non-negative shares that sum to R²:

@@ -2,7 +2,7 @@
 
 Control limits (Shewhart, 3 σ by default) come from the baseline, the `baseline` periods before: the expected
 value is the baseline's figure, and σ is the standard error a period of the current n would have if nothing
-had changed (NPS: PRODUCT.md's SE with the baseline's promoter and detractor shares; CSAT: the binomial SE of
+had changed (NPS: docs/metrics.md's SE with the baseline's promoter and detractor shares; CSAT: the binomial SE of
 the baseline share; means: the baseline standard deviation / √n). Only reliable periods (n ≥ the minimum)
 are judged. Each finding is stored as an insight (what, where, since when, evidence); finding it again
 updates the same row.
@@ -25,9 +25,8 @@ from voxpop.insight.changes import Window, last_complete_periods, periods_before
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import mean_and_variance, nps_standard_error
 from voxpop.insight.models import Insight
-from voxpop.insight.service import check_metric, figure
+from voxpop.insight.service import DETECTED, check_metric, figure
 from voxpop.kit import clock
-from voxpop.rule import service as rule_service
 
 KIND = "metric_out_of_control"
 
@@ -145,7 +144,7 @@ def _store(
         evidence,
         clock.now(),
     )
-    rule_service.insight_detected(session, insight)
+    DETECTED(session, insight)
     return insight
 
 

@@ -14,34 +14,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, Subquery, case, cast, exists, func, literal_column, or_, select
+from sqlalchemy import String, Subquery, case, cast, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from voxpop.customer.models import Customer
+from voxpop.feedback import periods
 from voxpop.feedback.models import Feedback
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.text.models import TextAnalysis, TextSentence, Theme
 
 COLUMNS = ("channel", "source", "kind", "lifecycle_stage", "touchpoint", "language")
-AT = "feedback.received_at"
-# SQLite stores a timestamp as UTC text 'YYYY-MM-DD HH:MM:SS…': day and month are prefixes of it (cheaper than
-# strftime). PostgreSQL groups by date_trunc and formats only each group's key (to_char on every row cost ~35 %).
-SQLITE_BUCKETS = {
-    "day": f"substr({AT}, 1, 10)",
-    "week": f"date({AT}, 'weekday 0', '-6 days')",
-    "month": f"substr({AT}, 1, 7)",
-    "quarter": f"substr({AT}, 1, 4) || '-Q' || ((CAST(substr({AT}, 6, 2) AS INTEGER) + 2) / 3)",
-}
-POSTGRES_TRUNCATED = {
-    period: f"date_trunc('{period}', {AT} AT TIME ZONE 'UTC')"
-    for period in ("day", "week", "month", "quarter")
-}
-POSTGRES_FORMATS = {"day": "YYYY-MM-DD", "week": "YYYY-MM-DD", "month": "YYYY-MM", "quarter": 'YYYY-"Q"Q'}
 CUSTOMER_PREFIX = "customer."
 NPS_GROUP = case(
     (Feedback.nps <= 6, "detractor"), (Feedback.nps <= 8, "passive"), (Feedback.nps <= 10, "promoter")
-)  # PRODUCT.md's groups; a record without an NPS answer has none
+)  # docs/metrics.md's groups; a record without an NPS answer has none
 SENTIMENT = (
     select(TextAnalysis.sentiment_label).where(TextAnalysis.feedback_id == Feedback.id).scalar_subquery()
 )
@@ -72,12 +59,9 @@ class Field:
 
 
 def field(name: str, dialect: str) -> Field:
-    if name in SQLITE_BUCKETS and dialect == "postgresql":
-        truncated = POSTGRES_TRUNCATED[name]
-        formatted = f"to_char({truncated}, '{POSTGRES_FORMATS[name]}')"
-        return Field(name, literal_column(formatted, String), grouping=literal_column(truncated))
-    if name in SQLITE_BUCKETS:
-        return Field(name, literal_column(SQLITE_BUCKETS[name], String))
+    if name in periods.PERIODS:
+        expression, grouping = periods.received(name, dialect)
+        return Field(name, expression, grouping=grouping)
     if name in COLUMNS:
         return Field(name, getattr(Feedback, name))
     if name == "nps_group":
@@ -95,7 +79,7 @@ def field(name: str, dialect: str) -> Field:
             return Field(name, _attribute_text(column, _checked_key(name, key), dialect), needs_customer)
     known = ", ".join(
         [
-            *SQLITE_BUCKETS,
+            *periods.PERIODS,
             *COLUMNS,
             "nps_group",
             "sentiment",

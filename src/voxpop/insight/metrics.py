@@ -1,4 +1,4 @@
-"""The metric definitions of PRODUCT.md, implemented once; everything that shows a score calls these.
+"""The metric definitions of docs/metrics.md, implemented once; everything that shows a score calls these.
 
 NPS: 100 × (promoters − detractors) / n, SE = 100 × sqrt((p + d − (p − d)²) / n), 95 % interval ± 1.96 SE,
 clipped to [−100, 100]. CSAT %: share of 4 and 5, Wilson interval. CES: mean with a t interval, and the share
@@ -35,7 +35,7 @@ class Estimate:
 
 
 def nps_standard_error(promoter_share: float, detractor_share: float, n: int) -> float:
-    """PRODUCT.md's SE of an NPS in points, for shares p and d observed (or expected) over n answers."""
+    """The SE of an NPS in points (docs/metrics.md), for shares p and d observed (or expected) over n answers."""
     p, d = promoter_share, detractor_share
     return 100 * math.sqrt(max(0.0, p + d - (p - d) ** 2) / n)
 

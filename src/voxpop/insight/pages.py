@@ -24,8 +24,8 @@ from voxpop.insight import (
     service,
 )
 from voxpop.insight.export import Table
+from voxpop.insight.filters import Filters, FiltersDep
 from voxpop.insight.records import records_link
-from voxpop.insight.routes import Filters, FiltersDep
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore as text_explore
 from voxpop.web.deps import SessionDep

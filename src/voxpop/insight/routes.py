@@ -2,105 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from voxpop.auth.roles import Permission, allows
 from voxpop.insight import causes, changes, emerging, journey, key_drivers, records, service, theme_emerging
+from voxpop.insight.filters import FiltersDep
 from voxpop.insight.models import Insight
-from voxpop.insight.repository import Precedent
 from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
-from voxpop.insight.service import SliceQuery
-from voxpop.kit.errors import Invalid, Problem
 from voxpop.text import explore as text_explore
 from voxpop.web.deps import Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1", tags=["insight"])
-
-
-def parse_where(conditions: list[str]) -> tuple[tuple[str, str], ...]:
-    pairs = []
-    for condition in conditions:
-        name, sign, value = condition.partition("=")
-        if not sign or not name.strip():
-            raise Invalid("malformed filter", [Problem(f"{condition!r} is not FIELD=VALUE", field="where")])
-        pairs.append((name.strip(), value))
-    return tuple(pairs)
-
-
-def parse_filters(where: list[str], missing: list[str]) -> tuple[tuple[str, str | None], ...]:
-    """`where` FIELD=VALUE conditions, and `missing` FIELD names meaning "has no value"."""
-    for name in missing:
-        if not name.strip():
-            raise Invalid("malformed filter", [Problem("name the field that has no value", field="missing")])
-    return (*parse_where(where), *((name.strip(), None) for name in missing))
-
-
-@dataclass(frozen=True)
-class Filters:
-    """Which records: the same parameters on every figure, page, export and drill-down."""
-
-    where: tuple[tuple[str, str | None], ...] = ()
-    since: date | None = None
-    until: date | None = None
-    text: str | None = None
-    preceded_by: Precedent | None = None
-
-    def query(self, metric: str, by: tuple[str, ...] = ()) -> SliceQuery:
-        return SliceQuery(metric, by, self.where, self.since, self.until, self.text, self.preceded_by)
-
-    def where_text(self) -> list[str]:
-        """The FIELD=VALUE conditions as the filter form shows them (a "missing" one is a hidden field)."""
-        return [f"{name}={value}" for name, value in self.where if value is not None]
-
-    def narrows(self) -> bool:
-        """Whether any filter is set: without one, every record of the workspace is in."""
-        return self != Filters()
-
-
-def filters(
-    where: Annotated[
-        list[str], Query(description="Filters FIELD=VALUE; repeat a field to match any of its values")
-    ] = [],  # noqa: B006
-    missing: Annotated[list[str], Query(description="Fields that must have no value")] = [],  # noqa: B006
-    since: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
-    until: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
-    text: str | None = None,
-    preceded_by: Annotated[
-        str | None,
-        Query(
-            max_length=300,
-            description="Only records whose customer had this journey event before: type:NAME or "
-            "touchpoint:NAME",
-        ),
-    ] = None,
-    within_days: Annotated[int, Query(description="How many days before the record (with preceded_by)")] = 30,
-) -> Filters:
-    """Blank values (a form's empty fields) mean no filter."""
-    conditions = parse_filters([w for w in where if w.strip()], missing)
-    precedent = _precedent(preceded_by, within_days) if preceded_by and preceded_by.strip() else None
-    return Filters(conditions, _day("since", since), _day("until", until), text or None, precedent)
-
-
-def _precedent(preceded_by: str, within_days: int) -> Precedent:
-    """`type:ticket_closed` → the event field and value; `service.scope_of` checks both and the days."""
-    field, _, value = preceded_by.strip().partition(":")
-    return Precedent(field.strip(), value.strip(), within_days)
-
-
-def _day(name: str, value: str | None) -> date | None:
-    if not value or not value.strip():
-        return None
-    try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise Invalid(f"{name} is not a date", [Problem("use YYYY-MM-DD", field=name)]) from None
-
-
-FiltersDep = Annotated[Filters, Depends(filters)]
 
 
 @router.get("/records")

@@ -16,12 +16,16 @@ from voxpop.insight import metrics, repository
 from voxpop.insight.fields import Field
 from voxpop.insight.fields import field as field_named
 from voxpop.insight.metrics import Estimate
+from voxpop.insight.models import Insight
 from voxpop.insight.repository import Precedent, Scope
 from voxpop.kit.errors import Invalid, Problem
+from voxpop.kit.hooks import Hook
 from voxpop.kit.settings import get_settings
 
 METRICS = ("nps", "csat", "ces", "rating")
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
+DETECTED: Hook[[Session, Insight]] = Hook("insight.detected")
+"""An insight was detected (or detected again) in the caller's transaction: (session, the insight)."""
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from voxpop.insight import repository
 from voxpop.insight.changes import last_complete_periods, periods_before
 from voxpop.insight.models import Insight
+from voxpop.insight.service import DETECTED
 from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
-from voxpop.rule import service as rule_service
 
 MIN_RECORDS = 5
 KINDS = {"volume": "theme_volume_spike", "negative": "theme_negative_spike", "new": "new_theme"}
@@ -116,5 +116,5 @@ def _store(
         clock.now(),
     )
     insight.evidence = evidence
-    rule_service.insight_detected(session, insight)
+    DETECTED(session, insight)
     return insight

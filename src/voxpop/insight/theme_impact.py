@@ -1,4 +1,4 @@
-"""Theme impact (PRODUCT.md): a score over all responses minus the score over the responses that do not
+"""Theme impact (docs/metrics.md): a score over all responses minus the score over the responses that do not
 mention the theme, in points, with a 95 % interval. Negative: the theme drags the score down.
 
 With w the share of responses mentioning the theme, impact = w × (score with − score without): the gap

@@ -8,7 +8,6 @@ from voxpop.journey import service
 from voxpop.journey.schemas import EventBatchIn, EventIn
 from voxpop.kit.batches import check_batch
 from voxpop.kit.records import BatchResult, UpsertResult
-from voxpop.survey import triggers
 from voxpop.web.deps import SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
@@ -17,7 +16,6 @@ router = APIRouter(prefix="/api/v1/events", tags=["events"])
 @router.post("", status_code=201)
 def create_event(body: EventIn, session: SessionDep, caller: Writer) -> UpsertResult:
     (stored,) = service.ingest_many(session, caller.workspace_id, [body])
-    triggers.on_new_events(session, caller.workspace_id, [body], [stored])
     session.commit()
     return UpsertResult.from_stored(stored)
 
@@ -26,6 +24,5 @@ def create_event(body: EventIn, session: SessionDep, caller: Writer) -> UpsertRe
 def create_event_batch(body: EventBatchIn, session: SessionDep, caller: Writer) -> BatchResult:
     check_batch(len(body.items), service.duplicate_keys(body.items))
     results = service.ingest_many(session, caller.workspace_id, body.items)
-    triggers.on_new_events(session, caller.workspace_id, body.items, results)
     session.commit()
     return BatchResult.of(results)

@@ -1,4 +1,6 @@
-"""The journey domain's operations: store events (idempotently, tied to customers) and read them back."""
+"""The journey domain's operations: store events (idempotently, tied to customers) and read them back. Every
+way events enter (API, file import, demo) goes through `ingest_many`, which fires the `STORED` hook (survey
+triggers: see `voxpop.flows`)."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ from voxpop.customer import service as customer_service
 from voxpop.journey import repository
 from voxpop.journey.schemas import EventIn, EventOut
 from voxpop.kit import clock, records
+from voxpop.kit.hooks import Hook
 from voxpop.kit.ids import new_id
 from voxpop.kit.records import content_key
 from voxpop.kit.upsert import Stored
 
 TIME_FIELD = "occurred_at"
+STORED: Hook[[Session, uuid.UUID, Sequence[EventIn], Sequence[Stored]]] = Hook("journey.stored")
+"""Events were stored in the caller's transaction: (session, workspace id, events, one outcome per key)."""
 
 
 def ingest_many(
@@ -30,7 +35,9 @@ def ingest_many(
         _row(workspace_id, item, cid, default_source, now)
         for item, cid in zip(items, customer_ids, strict=True)
     ]
-    return repository.store(session, workspace_id, rows)
+    stored = repository.store(session, workspace_id, rows)
+    STORED(session, workspace_id, items, stored)
+    return stored
 
 
 def _row(

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
@@ -14,6 +15,9 @@ from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+PLAIN_EMAIL = re.compile(
+    r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+)
 
 AttributeValue = str | int | float | bool | None
 Attributes = Annotated[dict[Annotated[str, Field(min_length=1, max_length=100)], AttributeValue], Field()]
@@ -178,3 +182,19 @@ LIFECYCLE_STAGES = {
     "end": "churn",
 }
 LifecycleStage = Annotated[str | None, choice(LIFECYCLE_STAGES, "lifecycle stage")]
+
+
+def normalise_email(value: str | None) -> str | None:
+    """Lower-cased email. Plain ASCII addresses are checked by a strict pattern (fast, for bulk imports);
+    anything else (Unicode, quoted parts) goes through email-validator."""
+    if not value:
+        return None
+    lowered = value.strip().lower()
+    if len(lowered) <= 254 and PLAIN_EMAIL.match(lowered):
+        return lowered
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise PydanticCustomError(
+            "email", "is not a valid email address: {why}", {"why": str(error)}
+        ) from None

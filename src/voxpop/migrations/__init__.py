@@ -7,6 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
+from voxpop.kit.db import engine_for
 from voxpop.kit.settings import get_settings
 
 HERE = Path(__file__).parent
@@ -35,8 +36,6 @@ def _ensure_sqlite_dir(url: str) -> None:
 
 def current_revision(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
-
-    from voxpop.kit.db import engine_for
 
     with engine_for(url).connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from voxpop.kit.jobs import JobContext, job
+from voxpop.kit.jobs import JobContext
 from voxpop.report import service
 
 
-@job(service.WEEKLY_JOB)
 def weekly(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Send the last complete week's report (once), then queue next Monday's run."""
     workspace_id = uuid.UUID(payload["workspace_id"])

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from voxpop.insight import service as insight
-from voxpop.insight.routes import FiltersDep
+from voxpop.insight.filters import FiltersDep
 from voxpop.kit import clock
 from voxpop.kit.errors import Forbidden
 from voxpop.kit.settings import get_settings
 from voxpop.report import pdf, service, weekly
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import Member, PageContext, PageDep, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -66,13 +66,10 @@ def reports_page(request: Request, session: SessionDep, page: PageDep) -> Respon
 
 @router.post("/reports/subscription")
 def change_subscription(
-    request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Member,
     action: Annotated[Literal["subscribe", "unsubscribe"], Form()],
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    check_csrf(request, csrf_token)
     service.set_subscription(session, page.principal.workspace_id, _user(page), action == "subscribe")
     session.commit()
     return RedirectResponse("/reports", status_code=303)

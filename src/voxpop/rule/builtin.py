@@ -147,5 +147,5 @@ def take_pending_tags(session: Session) -> list[dict[str, Any]]:
 
 
 FEEDBACK_ONLY = frozenset({Tag.name})
-for _action in (NotifyEmail(), NotifyWebhook(), Tag()):
-    actions.register(_action)
+ACTIONS: tuple[actions.Action, ...] = (NotifyEmail(), NotifyWebhook(), Tag())
+"""The rule domain's own actions (`voxpop.flows` registers them with the other domains' ones)."""

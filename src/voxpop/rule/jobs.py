@@ -8,13 +8,12 @@ import time
 import uuid
 from typing import Any
 
-from voxpop.kit.jobs import JobContext, job
+from voxpop.kit.jobs import JobContext
 from voxpop.rule import service
 
 BUDGET_SECONDS = 60.0
 
 
-@job(service.EVALUATE)
 def evaluate(ctx: JobContext, payload: dict[str, Any]) -> None:
     workspace_id = uuid.UUID(payload["workspace_id"])
     deadline = time.monotonic() + BUDGET_SECONDS

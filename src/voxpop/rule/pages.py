@@ -6,31 +6,27 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from voxpop.audit import service as audit
 from voxpop.auth.roles import Permission
-from voxpop.kit.errors import Forbidden, Invalid, Problem
+from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.validation import LIFECYCLE_STAGES
 from voxpop.rule import actions, form, service
 from voxpop.rule.schemas import DryRunOut, RuleIn
 from voxpop.text.sentiment import LABELS
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, problems_by_field, render
+from voxpop.web.pages import Member, PageContext, PageDep, page_permission, problems_by_field, render, require
 
 router = APIRouter(include_in_schema=False)
 MULTIPLE = ("sentiment_labels", "themes", "signals", "lifecycle_stages")
 RECENT_MATCHES = 20
 NEW_RULE: dict[str, Any] = {"subject": "feedback", "enabled": True, "days": "30"}
-
-
-def _may_manage(request: Request, page: PageContext, token: str | None) -> None:
-    check_csrf(request, token)
-    if not page.can(Permission.MANAGE_RULES):
-        raise Forbidden(f"your role ({page.principal.role}) may not change rules")
+CHANGE_RULES = "change rules"
+RuleEditor = Annotated[PageContext, Depends(page_permission(Permission.MANAGE_RULES, CHANGE_RULES))]
 
 
 @router.get("/rules")
@@ -43,13 +39,10 @@ def rules_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResp
 @router.post("/rules/{rule_id}/switch")
 def switch_rule(
     rule_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: RuleEditor,
     enabled: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    _may_manage(request, page, csrf_token)
     rule = service.set_enabled(session, page.principal.workspace_id, rule_id, enabled == "on")
     action = "rule.enable" if rule.enabled else "rule.disable"
     audit.record(
@@ -62,12 +55,9 @@ def switch_rule(
 @router.post("/rules/{rule_id}/delete")
 def delete_rule(
     rule_id: uuid.UUID,
-    request: Request,
     session: SessionDep,
-    page: PageDep,
-    csrf_token: Annotated[str, Form()] = "",
+    page: RuleEditor,
 ) -> Response:
-    _may_manage(request, page, csrf_token)
     rule = service.delete(session, page.principal.workspace_id, rule_id)
     audit.record(
         session,
@@ -88,7 +78,7 @@ def new_rule_page(request: Request, session: SessionDep, page: PageDep) -> HTMLR
 
 
 @router.post("/rules/new")
-async def post_new_rule(request: Request, session: SessionDep, page: PageDep) -> Response:
+async def post_new_rule(request: Request, session: SessionDep, page: Member) -> Response:
     fields = await _fields(request)
     return await run_in_threadpool(_submit, request, session, page, None, fields)
 
@@ -100,7 +90,7 @@ def rule_page(rule_id: uuid.UUID, request: Request, session: SessionDep, page: P
 
 
 @router.post("/rules/{rule_id}")
-async def post_rule(rule_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> Response:
+async def post_rule(rule_id: uuid.UUID, request: Request, session: SessionDep, page: Member) -> Response:
     fields = await _fields(request)
     return await run_in_threadpool(_submit, request, session, page, rule_id, fields)
 
@@ -115,7 +105,6 @@ async def _fields(request: Request) -> dict[str, Any]:
 def _submit(
     request: Request, session: Session, page: PageContext, rule_id: uuid.UUID | None, fields: dict[str, Any]
 ) -> Response:
-    check_csrf(request, fields.get("csrf_token"))
     workspace_id = page.principal.workspace_id
     if rule_id is not None:
         service.get(session, workspace_id, rule_id)
@@ -128,7 +117,7 @@ def _submit(
         if fields.get("intent") == "dry_run":
             result = service.dry_run(session, workspace_id, data, _days(fields.get("days", "30")))
             return _editor(request, session, page, rule_id, fields, result=result)
-        _may_manage(request, page, fields.get("csrf_token"))
+        require(page, Permission.MANAGE_RULES, CHANGE_RULES)
         saved = _save(session, page, rule_id, data)
     except Invalid as error:
         return _editor(

@@ -6,19 +6,17 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
 from voxpop.audit import service as audit
-from voxpop.auth.roles import Permission
 from voxpop.auth.service import Principal
 from voxpop.rule import service
 from voxpop.rule.models import Rule
 from voxpop.rule.schemas import DryRunOut, MatchOut, RuleIn, RuleOut, TagOut
-from voxpop.web.deps import Reader, SessionDep, api_permission
+from voxpop.web.deps import Reader, RuleManager, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["rule"])
-RuleManager = Annotated[Principal, Depends(api_permission(Permission.MANAGE_RULES))]
 Days = Annotated[int, Query(ge=1, le=365, description="how many days to look back")]
 
 

@@ -228,8 +228,6 @@ class Compiled:
 def request_evaluation(session: Session, workspace_id: uuid.UUID) -> None:
     """Ask for the workspace's ready, unevaluated records to be tested (one pending job at most; none when
     the workspace has no enabled feedback rule)."""
-    from voxpop.rule import jobs  # noqa: F401  (registers the job in processes that never imported it)
-
     if repository.has_enabled_rules(session, workspace_id, Subject.FEEDBACK) and not repository.pending_job(
         session, workspace_id, EVALUATE
     ):

@@ -6,12 +6,11 @@ import uuid
 from typing import Any
 
 from voxpop.customer.schemas import CustomerIn
-from voxpop.kit.jobs.queue import JobContext, job
-from voxpop.survey import contact, reminders, repository, service, triggers
+from voxpop.kit.jobs.queue import JobContext
+from voxpop.survey import contact, reminders, repository, service
 from voxpop.survey.schemas import InvitationsIn
 
 
-@job(triggers.INVITE_AFTER_EVENT)
 def invite_after_event(ctx: JobContext, payload: dict[str, Any]) -> None:
     """The delayed invitation of a triggered survey; nothing when the survey is no longer live."""
     survey = repository.by_id(ctx.session, uuid.UUID(payload["survey_id"]))
@@ -24,7 +23,6 @@ def invite_after_event(ctx: JobContext, payload: dict[str, Any]) -> None:
     ctx.session.commit()
 
 
-@job(reminders.SEND_DUE)
 def send_reminders(ctx: JobContext, payload: dict[str, Any]) -> None:
     """The survey's reminders that are due now; then the next run is queued for the next one due."""
     survey = repository.by_id(ctx.session, uuid.UUID(payload["survey_id"]))

@@ -8,21 +8,25 @@ import json
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
-from voxpop.kit.errors import DomainError, Forbidden, Invalid, problems_from_errors
+from voxpop.kit.errors import DomainError, Invalid, problems_from_errors
 from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.models import LONGEST_DAYS, MOST_INVITATIONS
 from voxpop.survey.schemas import ContactRulesIn, SurveyChange, SurveyIn
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, problems_by_field, render
+from voxpop.web.pages import PageContext, PageDep, page_permission, problems_by_field, render
 
 router = APIRouter(include_in_schema=False)
+SurveyEditor = Annotated[PageContext, Depends(page_permission(Permission.WRITE_DATA, "change surveys"))]
+ContactRulesAdmin = Annotated[
+    PageContext, Depends(page_permission(Permission.MANAGE_WORKSPACE, "change the contact rules"))
+]
 CONTACT_RULES = "/surveys/contact-rules"
 
 EXAMPLE = {
@@ -60,12 +64,6 @@ EXAMPLE = {
 }
 
 
-def _writer(request: Request, page: PageContext, token: str) -> None:
-    check_csrf(request, token)
-    if not page.can(Permission.WRITE_DATA):
-        raise Forbidden("your role may not change surveys")
-
-
 def _problems(error: ValidationError | DomainError) -> list[str]:
     if isinstance(error, DomainError):
         return [error.message] + [f"{p.field}: {p.reason}" if p.field else p.reason for p in error.problems]
@@ -93,15 +91,13 @@ def _list(
 def create_survey(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: SurveyEditor,
     name: Annotated[str, Form()] = "",
     slug: Annotated[str, Form()] = "",
     lifecycle_stage: Annotated[str, Form()] = "",
     touchpoint: Annotated[str, Form()] = "",
     definition: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    _writer(request, page, csrf_token)
     form = {"name": name, "slug": slug, "lifecycle_stage": lifecycle_stage, "touchpoint": touchpoint}
     try:
         data = SurveyIn.model_validate(
@@ -155,16 +151,12 @@ def _contact_rules(
 def set_contact_rules(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: ContactRulesAdmin,
     max_invitations: Annotated[str, Form()] = "",
     period_days: Annotated[str, Form()] = "",
     quiet_days_after_answer: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Saves the three numbers (audited, as through the API); a refusal shows each problem by its field."""
-    check_csrf(request, csrf_token)
-    if not page.can(Permission.MANAGE_WORKSPACE):
-        raise Forbidden("only admins may change the contact rules")
     typed = {
         "max_invitations": max_invitations,
         "period_days": period_days,
@@ -218,13 +210,11 @@ def change_survey(
     survey_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: SurveyEditor,
     status: Annotated[str, Form()] = "",
     definition: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """Saves the edited definition as a new version when it changed, and the status."""
-    _writer(request, page, csrf_token)
     try:
         survey = service.get(session, page.principal.workspace_id, survey_id)
         current = service.current_version(session, survey).definition

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from voxpop.customer import service as customer_service
 from voxpop.kit import clock
 from voxpop.kit.errors import Invalid, NotFound, Problem
+from voxpop.kit.redaction import source_redactor
+from voxpop.kit.settings import get_settings
 from voxpop.survey import emails, logic, records, repository
-from voxpop.survey.definition import Definition, Version, definition_of, remembered
+from voxpop.survey.definition import TEXT_LIMITS, Definition, Version, definition_of, remembered
 from voxpop.survey.models import Survey, SurveyInvitation, SurveyResponse, SurveyVersion
 
 Form = Mapping[str, list[str]]
@@ -165,7 +167,7 @@ def save_page(session: Session, slug: str, key: str, form: Form) -> Visit:
 def _record(
     session: Session, visit: Visit, response: SurveyResponse, given: dict[str, Any], form: Form, new: bool
 ) -> None:
-    answers = {**response.answers, **given}
+    answers = {**response.answers, **_redacted(visit.definition, given)}
     response.answers = answers
     if visit.ask_consent and _first(form, "consent") in ("yes", "no"):
         response.consent = _first(form, "consent") == "yes"
@@ -181,6 +183,19 @@ def _record(
     session.flush()
     customer = _customer_ref(session, response)
     records.store(session, visit.survey, visit.version, response, customer)
+
+
+def _redacted(definition: Definition, given: dict[str, Any]) -> dict[str, Any]:
+    """The page's answers with personal data in written answers replaced by placeholders (setting
+    TEXT_REDACT_SOURCE), before the response or the feedback record made from it stores them."""
+    redactor = source_redactor(get_settings())
+    if redactor is None:
+        return given
+    written = {question.id for question in definition.questions() if question.type in TEXT_LIMITS}
+    return {
+        qid: redactor.text(value) if qid in written and isinstance(value, str) else value
+        for qid, value in given.items()
+    }
 
 
 def _new_response(

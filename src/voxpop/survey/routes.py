@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from voxpop.auth.roles import Permission
-from voxpop.auth.service import Principal
 from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.schemas import (
@@ -28,10 +25,9 @@ from voxpop.survey.schemas import (
     SurveyOut,
     VersionOut,
 )
-from voxpop.web.deps import Reader, SessionDep, Writer, api_permission
+from voxpop.web.deps import Admin, Reader, SessionDep, Writer
 
 router = APIRouter(prefix="/api/v1/surveys", tags=["survey"])
-Admin = Annotated[Principal, Depends(api_permission(Permission.MANAGE_WORKSPACE))]
 
 
 @router.post("", status_code=201)

@@ -9,22 +9,20 @@ import time
 import uuid
 from typing import Any
 
-from voxpop.kit.jobs import JobContext, job
-from voxpop.rule import service as rule_service
+from voxpop.kit.jobs import JobContext
 from voxpop.text import service, themes
 
 DISCOVER = "text.discover"
 BUDGET_SECONDS = 60.0
 
 
-@job(service.ANALYSE)
 def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     workspace_id = uuid.UUID(payload["workspace_id"])
     deadline = time.monotonic() + BUDGET_SECONDS
     while True:
         analysed = service.analyse_batch(ctx.session, workspace_id)
         if analysed:
-            rule_service.request_evaluation(ctx.session, workspace_id)
+            service.ANALYSED(ctx.session, workspace_id)
         discovered = service.discover_if_due(ctx.session, workspace_id)
         reassigned = service.reassign_batch(ctx.session, workspace_id)
         ctx.session.commit()
@@ -37,7 +35,6 @@ def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     ctx.session.commit()
 
 
-@job(DISCOVER)
 def discover(ctx: JobContext, payload: dict[str, Any]) -> None:
     """Re-run discovery on demand: new clusters become proposals; curated themes stay as they are."""
     workspace_id = uuid.UUID(payload["workspace_id"])

@@ -1,30 +1,26 @@
 """Text analytics: server-rendered pages — themes explorer and editor, one theme, one record's analysis,
-the ideas list, and search."""
+the ideas list. (Theme impact and search stand on the analytics filters: `insight/text_pages.py`.)"""
 
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
 from voxpop.feedback import service as feedback_service
-from voxpop.insight import theme_impact
-from voxpop.insight.routes import FiltersDep
-from voxpop.insight.service import SliceQuery
-from voxpop.kit.errors import DomainError, Forbidden, Invalid, Problem
+from voxpop.kit.errors import DomainError, Invalid, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore, jobs, service, themes
-from voxpop.text.routes import records_among
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, check_csrf, render
+from voxpop.web.pages import PageContext, PageDep, page_permission, render
 
 router = APIRouter(include_in_schema=False)
+Curator = Annotated[PageContext, Depends(page_permission(Permission.WRITE_DATA, "change themes"))]
 Action = Literal["rename", "move", "merge", "split", "delete", "accept"]
 
 
@@ -41,13 +37,11 @@ def themes_page(
 def add_theme(
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Curator,
     name: Annotated[str, Form()] = "",
     examples: Annotated[str, Form()] = "",
     parent_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
-    _may_curate(request, page, csrf_token)
     try:
         theme = themes.add(
             session,
@@ -63,38 +57,11 @@ def add_theme(
 
 
 @router.post("/themes/discover")
-def discover(
-    request: Request, session: SessionDep, page: PageDep, csrf_token: Annotated[str, Form()] = ""
-) -> Response:
-    _may_curate(request, page, csrf_token)
+def discover(session: SessionDep, page: Curator) -> Response:
     workspace_id = page.principal.workspace_id
     enqueue(session, jobs.DISCOVER, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
     session.commit()
     return RedirectResponse("/themes", status_code=303)
-
-
-@router.get("/themes/impact")
-def impact_page(
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    metric: Literal["nps", "csat", "ces", "rating"] = "nps",
-) -> HTMLResponse:
-    """What to fix first (negative impact) and what to protect (positive impact), with volume and trend."""
-    workspace_id = page.principal.workspace_id
-    overall, found = theme_impact.impacts(session, workspace_id, SliceQuery(metric=metric))
-    tree = explore.theme_tree(session, workspace_id)
-    return render(
-        request,
-        "text/impact.html",
-        page=page,
-        metric=metric,
-        overall=overall,
-        fix=[i for i in found if i.impact < 0],
-        protect=[i for i in reversed(found) if i.impact >= 0],
-        views={view.id: view for view in tree},
-        trends=explore.monthly_volumes(session, workspace_id),
-    )
 
 
 @router.get("/themes/{theme_id}")
@@ -114,14 +81,12 @@ def edit_theme(
     theme_id: uuid.UUID,
     request: Request,
     session: SessionDep,
-    page: PageDep,
+    page: Curator,
     action: Annotated[Action, Form()],
     name: Annotated[str, Form()] = "",
     target_id: Annotated[str, Form()] = "",
-    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     """One form per curation action; each edit marks the theme as curated and queues re-assignment."""
-    _may_curate(request, page, csrf_token)
     workspace_id = page.principal.workspace_id
     try:
         landing = _apply(session, workspace_id, theme_id, action, name, _uuid_or_none(target_id))
@@ -157,12 +122,6 @@ def _apply(
         themes.delete(session, workspace_id, theme_id)
         return "/themes"
     return f"/themes/{theme_id}"
-
-
-def _may_curate(request: Request, page: PageContext, csrf_token: str) -> None:
-    check_csrf(request, csrf_token)
-    if not page.can(Permission.WRITE_DATA):
-        raise Forbidden("your role may not change themes")
 
 
 def _done(session: Session, page: PageContext, landing: str) -> Response:
@@ -208,54 +167,3 @@ def ideas_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResp
         ideas=explore.ideas(session, workspace_id),
         progress=service.analysis_progress(session, workspace_id),
     )
-
-
-@router.get("/search")
-def search_page(
-    request: Request,
-    session: SessionDep,
-    page: PageDep,
-    chosen: FiltersDep,
-    q: Annotated[str, Query(max_length=500)] = "",
-    mode: Literal["words", "meaning"] = "words",
-    like: uuid.UUID | None = None,
-) -> HTMLResponse:
-    workspace_id = page.principal.workspace_id
-    among = records_among(session, workspace_id, chosen)
-    hits, nearest = _search(session, workspace_id, q.strip(), mode, like, among)
-    return render(
-        request,
-        "text/search.html",
-        page=page,
-        q=q,
-        mode=mode,
-        like=like,
-        hits=hits,
-        nearest=nearest,
-        filters=chosen,
-        progress=service.analysis_progress(session, workspace_id),
-    )
-
-
-def _search(
-    session: Session,
-    workspace_id: uuid.UUID,
-    q: str,
-    mode: str,
-    like: uuid.UUID | None,
-    among: Select[Any] | None,
-) -> tuple[list[dict[str, Any]], explore.Nearest | None]:
-    """The hits, and for a search by meaning what it searched. Words typed in win over "more like this",
-    whose record the form carries along with the filters."""
-    if q and mode == "words":
-        words = explore.search_words(session, workspace_id, q, 50, among)
-        return [{"record": r, "score": None} for r in words], None
-    if q:
-        nearest = explore.semantic_search(session, workspace_id, q, get_settings().text_model, 30, among)
-    elif like is not None:
-        nearest = explore.similar_records(session, workspace_id, like, 30, among)
-    else:
-        return [], None
-    records = explore.records(session, workspace_id, [fid for fid, _ in nearest.hits])
-    hits = [{"record": records[fid], "score": score} for fid, score in nearest.hits if fid in records]
-    return hits, nearest

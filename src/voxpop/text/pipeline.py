@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from voxpop.text import cleaning, embeddings, language, redaction, sentences, sentiment, signals
+from voxpop.kit import redaction
+from voxpop.text import cleaning, embeddings, language, sentences, sentiment, signals
 from voxpop.text.components import Doc, FunctionComponent, Options, Sentence, component, register
 
 DEFAULT_COMPONENTS = ("clean", "language", "redact", "sentences", "embed", "signals", "sentiment")
@@ -56,8 +57,9 @@ def _language(docs: list[Doc], options: Options) -> list[Doc]:
 @_stage("redact", "1", ("text",), ("text", "redactions"))
 def _redact(docs: list[Doc], options: Options) -> list[Doc]:
     for doc in docs:
+        entered = redaction.placeholders(doc.text)  # what was redacted where the record entered counts too
         result = redaction.redact(doc.text, options.phone_region, options.mask_names)
-        doc.text, doc.redactions = result.text, result.found
+        doc.text, doc.redactions = result.text, entered + result.found
     return docs
 
 

@@ -12,8 +12,8 @@ from sqlalchemy import Select, case, delete, func, insert, or_, select, type_coe
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
+from voxpop.feedback import periods
 from voxpop.feedback.models import Feedback
-from voxpop.insight import fields
 from voxpop.kit.jobs.models import Job, JobStatus
 from voxpop.text.models import TextAnalysis, TextSentence, TextSignal, Theme
 
@@ -196,7 +196,7 @@ def theme_stats(session: Session, workspace_id: uuid.UUID, by_top: bool) -> list
 
 def theme_trend(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence[uuid.UUID]) -> list[Any]:
     """Records per month that mention any of `theme_ids`."""
-    month = fields.field("month", session.get_bind().dialect.name).expression
+    month, _ = periods.received("month", session.get_bind().dialect.name)
     query = (
         select(month.label("month"), func.count(func.distinct(TextSentence.feedback_id)).label("records"))
         .join(Feedback, Feedback.id == TextSentence.feedback_id)
@@ -284,7 +284,7 @@ def record_id(raw: Any) -> uuid.UUID:
 
 def monthly_mentions(session: Session, workspace_id: uuid.UUID) -> list[Any]:
     """(top-level theme, month, records) for every theme and month."""
-    month = fields.field("month", session.get_bind().dialect.name).expression
+    month, _ = periods.received("month", session.get_bind().dialect.name)
     top = func.coalesce(Theme.parent_id, Theme.id)
     query = (
         select(

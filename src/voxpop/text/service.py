@@ -16,12 +16,15 @@ from sqlalchemy.orm import Session
 
 from voxpop.feedback import service as feedback_service
 from voxpop.kit import clock
+from voxpop.kit.hooks import Hook
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.text import embeddings, pipeline, repository, themes
 from voxpop.text.components import Doc, Options
 
 ANALYSE = "text.analyse"
+ANALYSED: Hook[[Session, uuid.UUID]] = Hook("text.analysed")
+"""A batch of the workspace's records was analysed and committed: (session, workspace id)."""
 FIRST_DISCOVERY_SENTENCES = 300
 REFINE_GROWTH = 2
 """Themes nobody has touched are discovered again each time the analysed sentences have doubled."""
@@ -74,8 +77,6 @@ def version(settings: Settings | None = None) -> str:
 
 def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
     """Ask for the workspace's new or changed texts to be analysed (one pending job at most)."""
-    from voxpop.text import jobs  # noqa: F401  (registers the job in processes that never imported it)
-
     if not repository.pending_job(session, workspace_id, ANALYSE):
         enqueue(session, ANALYSE, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
 

@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from voxpop.kit.db import UNAVAILABLE_ERRORS
 from voxpop.kit.errors import DomainError, Problem, TooManyAttempts, clean_message, describe_location
 from voxpop.kit.logs import summary
+from voxpop.web.pages import templates
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
 RETRY_AFTER_SECONDS = 5
@@ -42,8 +43,6 @@ def _request_problems(errors: list[Any]) -> list[Problem]:
 
 
 def error_page(request: Request, status: int, message: str) -> Response:
-    from voxpop.web.pages import templates
-
     return templates.TemplateResponse(
         request, "error.html", {"status": status, "message": message, "page": None}, status_code=status
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from voxpop.auth import service as auth_service
-from voxpop.auth.roles import Permission, allows
+from voxpop.auth.roles import ROLE_PERMISSIONS, Permission, Role, allows
 from voxpop.auth.service import Principal
 from voxpop.kit.errors import Forbidden, Problem, Unauthorized
 from voxpop.web import navigation
@@ -73,6 +73,40 @@ def page_context(request: Request, session: SessionDep) -> PageContext:
 
 
 PageDep = Annotated[PageContext, Depends(page_context)]
+ADMIN_ONLY = frozenset(
+    p for p in Permission if not any(p in ROLE_PERMISSIONS[r] for r in Role if r != Role.ADMIN)
+)
+
+
+def page_permission(permission: Permission, refusal: str) -> Callable[..., Awaitable[PageContext]]:
+    """A dependency: the signed-in member, who must hold `permission` (a 403 otherwise, saying they may not
+    do `refusal`); on a POST the form's CSRF token is checked first. Pages use it through an `Annotated`
+    alias, defined once per kind of page."""
+
+    async def check(request: Request, page: PageDep) -> PageContext:
+        if request.method == "POST":
+            token = (await request.form()).get("csrf_token")
+            check_csrf(request, token if isinstance(token, str) else None)
+        require(page, permission, refusal)
+        return page
+
+    return check
+
+
+def require(page: PageContext, permission: Permission, refusal: str) -> None:
+    """Refuse (403) a member whose role lacks `permission`, saying they may not do `refusal`. Pages call it
+    only where one form does several things (anyone may dry-run a rule; saving it needs MANAGE_RULES)."""
+    if page.can(permission):
+        return
+    role = page.principal.role
+    if permission in ADMIN_ONLY:
+        raise Forbidden(f"only admins may {refusal}; your role is {role}")
+    raise Forbidden(f"your role ({role}) may not {refusal}")
+
+
+Member = Annotated[PageContext, Depends(page_permission(Permission.READ, "open this page"))]
+"""Any member of the workspace (the page's own rules decide the rest); a POST carries the CSRF token."""
+AdminPage = Annotated[PageContext, Depends(page_permission(Permission.MANAGE_WORKSPACE, "open this page"))]
 
 
 def problems_by_field(problems: Iterable[Problem]) -> dict[str, list[str]]:

@@ -51,16 +51,12 @@ def set_waker(waker: Waker | None) -> None:
     _waker = waker
 
 
-def job(name: str, lane: str = DEFAULT_LANE) -> Callable[[JobFunc], JobFunc]:
-    """Register a job. Jobs of another `lane` than the default run on a runner thread of their own in
-    embedded mode, so that slow ones (deliveries waiting on receivers) never hold up the rest."""
-
-    def register(func: JobFunc) -> JobFunc:
-        _registry[name] = func
-        _lanes[name] = lane
-        return func
-
-    return register
+def register(name: str, func: JobFunc, lane: str = DEFAULT_LANE) -> None:
+    """Make `func` the job called `name` in this process (`voxpop.registry` registers every job at start).
+    Jobs of another `lane` than the default run on a runner thread of their own in embedded mode, so that slow
+    ones (deliveries waiting on receivers) never hold up the rest."""
+    _registry[name] = func
+    _lanes[name] = lane
 
 
 def registered_jobs() -> dict[str, JobFunc]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from voxpop.text.redaction import redact
+from voxpop.kit.redaction import redact
 
 
 @pytest.mark.parametrize(
@@ -18,6 +18,7 @@ from voxpop.text.redaction import redact
         ("blocked from 192.168.10.20 again", "ip", "blocked from [ip] again"),
         ("blocked from 2001:db8::1 again", "ip", "blocked from [ip] again"),
         ("I spoke to Sarah Jones yesterday", "name", "I spoke to [name] yesterday"),
+        ("My name is Dave Brown. The parcel was late.", "name", "My name is [name]. The parcel was late."),
     ],
 )
 def test_each_kind_of_personal_data_is_replaced(text: str, kind: str, expected: str) -> None:

@@ -1,6 +1,9 @@
 """Train the sentiment head on sentence embeddings of all-MiniLM-L6-v2 and write `sentiment_head.npz`.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m voxpop.text.sentiment_model.train [--data ../shared/data] [--variant mlp]
+    HF_HUB_OFFLINE=1 .venv/bin/python tools/sentiment/train.py [--data DIR] [--variant mlp]
+
+A development tool, not part of the installed package: the head it writes is
+`src/voxpop/text/sentiment_model/sentiment_head.npz`, which the package ships and loads.
 
 Training data (see README.md for licences): the Women's E-Commerce Clothing Reviews (CC0) — review titles
 and review sentences, 1–2 stars negative, 4–5 stars positive, 3 stars left out — plus sentences written for
@@ -32,14 +35,18 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from voxpop.text.cleaning import clean, words_of
+from voxpop.text.sentences import split
+
 HERE = Path(__file__).resolve().parent
-HEAD_FILE = HERE / "sentiment_head.npz"
+ROOT = HERE.parents[1]
+HEAD_FILE = ROOT / "src" / "voxpop" / "text" / "sentiment_model" / "sentiment_head.npz"
 NEUTRAL_FILE = HERE / "neutral_sentences.txt"
 POLAR_FILE = HERE / "polar_sentences.txt"
 SERVICE_FILE = HERE / "service_sentences.txt"
 SERVICE_KINDS = ("written_polar", "template_polar", "written_service")
 WHOLE_KINDS = ("written_service",)  # never subsampled: their classes are near balance already
-DEFAULT_DATA = HERE.parents[3].parent / "shared" / "data"
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
 CACHE = Path(os.environ.get("SENTIMENT_CACHE", "/tmp/sentiment-cache"))
 CLASSES = ("negative", "neutral", "positive")
 NEG, NEU, POS = 0, 1, 2
@@ -82,14 +89,10 @@ class Example:
 
 def prepare(text: str) -> str:
     """The text as the pipeline reads it: cleaned, emoji spelled out."""
-    from voxpop.text.cleaning import clean, words_of
-
     return words_of(clean(text, MAX_CHARS))
 
 
 def sentences_of(text: str) -> list[str]:
-    from voxpop.text.sentences import split
-
     return [span.text for span in split(text)]
 
 

@@ -1,6 +1,6 @@
 """Fit the record-level sentiment model (`record_head.npz`) over what a record's sentences say together.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python -m voxpop.text.sentiment_model.train_record [--data DIR] [--reviews N]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m tools.sentiment.train_record [--data DIR] [--reviews N]
         [--no-write]
 
 Trained only on data we may ship a model of (see README.md, "Record-level model"):
@@ -25,9 +25,9 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 
+from tools.sentiment import train
 from voxpop.text import pipeline, sentiment
 from voxpop.text.components import Options
-from voxpop.text.sentiment_model import train
 
 HERE = Path(__file__).parent
 FORMAL_FILE = HERE / "formal_records.txt"

@@ -1,4 +1,5 @@
-"""The application factory: API routers, pages, static files, middleware, and the job runner's lifetime."""
+"""The composition root: builds the FastAPI app from every domain's API routers and pages, with static files,
+middleware and the job runner's lifetime."""
 
 from __future__ import annotations
 
@@ -14,63 +15,84 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
+from voxpop import registry
 from voxpop.audit import pages as audit_pages
 from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
-from voxpop.case import jobs as case_jobs
 from voxpop.case import pages as case_pages
 from voxpop.case import routes as case_routes
 from voxpop.case import setup_pages as case_setup_pages
 from voxpop.customer import routes as customer_routes
-from voxpop.delivery import jobs as delivery_jobs
 from voxpop.delivery import pages as delivery_pages
 from voxpop.delivery import routes as delivery_routes
 from voxpop.feedback import routes as feedback_routes
-from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import pages as ingest_pages
 from voxpop.ingest import routes as ingest_routes
-from voxpop.initiative import jobs as initiative_jobs
 from voxpop.initiative import pages as initiative_pages
 from voxpop.initiative import routes as initiative_routes
 from voxpop.insight import pages as insight_pages
 from voxpop.insight import routes as insight_routes
+from voxpop.insight import text_pages as insight_text_pages
+from voxpop.insight import text_routes as insight_text_routes
 from voxpop.journey import routes as journey_routes
 from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
-from voxpop.report import jobs as report_jobs
 from voxpop.report import pages as report_pages
-from voxpop.rule import jobs as rule_jobs
 from voxpop.rule import pages as rule_pages
 from voxpop.rule import routes as rule_routes
-from voxpop.survey import jobs as survey_jobs
 from voxpop.survey import pages as survey_pages
 from voxpop.survey import public as survey_public
 from voxpop.survey import routes as survey_routes
-from voxpop.text import jobs as text_jobs
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
 from voxpop.web import errors, health, security
 from voxpop.web.limits import BodySizeLimit
 
-JOB_MODULES = (
-    ingest_jobs,
-    text_jobs,
-    survey_jobs,
-    delivery_jobs,
-    report_jobs,
-    rule_jobs,
-    case_jobs,
-    initiative_jobs,
+API_ROUTERS = (
+    survey_public.router,  # first: respondents' pages are the busiest, and routes are matched in order
+    feedback_routes.router,
+    journey_routes.router,
+    customer_routes.router,
+    privacy_routes.router,
+    ingest_routes.router,
+    insight_routes.router,
+    insight_text_routes.router,  # before text_routes, whose /themes/{theme_id} would take /themes/impact
+    text_routes.router,
+    survey_routes.router,
+    delivery_routes.router,
+    audit_routes.router,
+    rule_routes.router,
+    case_routes.router,
+    initiative_routes.router,
 )
+PAGE_ROUTERS = (
+    auth_pages.router,
+    insight_pages.router,
+    ingest_pages.router,
+    insight_text_pages.router,  # before text_pages, whose /themes/{theme_id} would take /themes/impact
+    text_pages.router,
+    survey_pages.router,
+    audit_pages.router,
+    report_pages.router,
+    delivery_pages.router,
+    rule_pages.router,
+    case_setup_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/setup
+    case_pages.router,
+    initiative_pages.router,
+)
+"""The API's and the pages' routers, mounted in this order (routes are matched in order)."""
 
 
 def start_job_runner(settings: Settings) -> EmbeddedRunner | None:
     """Distributed mode wakes Celery workers; embedded mode runs jobs on a thread of this process."""
     if settings.broker_url:
-        from voxpop.kit.jobs.celery_app import CeleryWaker, make_celery
+        from voxpop.kit.jobs.celery_app import (  # Celery is loaded only when it is used
+            CeleryWaker,
+            make_celery,
+        )
 
         queue.set_waker(CeleryWaker(make_celery(settings.broker_url)))
         return None
@@ -105,6 +127,7 @@ def _freeze_startup_objects() -> None:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    registry.register()
     app = FastAPI(
         title="voxpop",
         version="0.1.0",
@@ -126,42 +149,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     security.install(app, settings)
-    for module in (
-        survey_public,  # first: respondents' pages are the busiest, and routes are matched in order
-        feedback_routes,
-        journey_routes,
-        customer_routes,
-        privacy_routes,
-        ingest_routes,
-        insight_routes,
-        text_routes,
-        survey_routes,
-        delivery_routes,
-        audit_routes,
-        rule_routes,
-        case_routes,
-        initiative_routes,
-    ):
-        app.include_router(module.router)
-    for module in (
-        auth_pages,
-        insight_pages,
-        ingest_pages,
-        text_pages,
-        survey_pages,
-        audit_pages,
-        report_pages,
-        delivery_pages,
-        rule_pages,
-        case_setup_pages,  # before case_pages, whose /cases/{case_id} would take /cases/setup
-        case_pages,
-        initiative_pages,
-    ):
-        app.include_router(module.router)
+    for router in (*API_ROUTERS, *PAGE_ROUTERS):
+        app.include_router(router)
     app.mount(
         "/static/swagger", StaticFiles(directory=Path(swagger_ui.__file__).parent / "static"), name="swagger"
     )
-    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "web" / "static"), name="static")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> HTMLResponse:

@@ -1,3 +1,0 @@
-"""Background jobs of the initiative domain."""
-
-from __future__ import annotations
