@@ -11,7 +11,7 @@ from pathlib import Path
 import swagger_ui
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
@@ -165,6 +165,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             swagger_css_url="/static/swagger/swagger-ui.css",
             swagger_favicon_url="/static/swagger/favicon-32x32.png",
         )
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> RedirectResponse:
+        """Browsers ask for /favicon.ico whatever the page links to; answer with the app's icon, not a 404."""
+        return RedirectResponse("/static/favicon.svg", status_code=301)
 
     app.include_router(health.router)
     return app

@@ -22,3 +22,10 @@ def test_objects_made_after_start_up_are_still_collected(http: httpx.Client) -> 
     del cycle
     assert gc.collect() >= 1
     assert gc.get_freeze_count() == frozen
+
+
+def test_the_app_has_an_icon_where_browsers_look_for_it(http: httpx.Client) -> None:
+    reply = http.get("/favicon.ico", follow_redirects=True)
+    assert reply.status_code == 200
+    assert reply.headers["content-type"].startswith("image/svg+xml")
+    assert "<svg" in reply.text
