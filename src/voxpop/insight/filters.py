@@ -1,10 +1,11 @@
 """The analytics filters: which records a figure, page, export, drill-down or search covers. The same
-parameters (`where`, `missing`, `since`, `until`, `text`, `preceded_by`) everywhere, parsed once here for the
-API, the pages and the CLI."""
+parameters (`where`, `missing`, `period`, `since`, `until`, `compare`, `text`, `preceded_by`) everywhere, parsed
+once here for the API, the pages and the CLI. A period preset (`period=30d`) is resolved to its days here, on
+each request (`insight/window.py`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from fastapi import Depends, Query
 
 from voxpop.insight.repository import Precedent
 from voxpop.insight.service import SliceQuery
+from voxpop.insight.window import Comparison, Window, check_comparison, resolve
 from voxpop.kit.errors import Invalid, Problem
 
 
@@ -42,6 +44,21 @@ class Filters:
     until: date | None = None
     text: str | None = None
     preceded_by: Precedent | None = None
+    period: str = "all"
+    """The preset that chose `since`/`until` (`custom` for typed dates), kept so links keep the preset."""
+    compare: Comparison = "previous"
+    """What the window is compared with, where a page compares: `previous`, `year` or `none`."""
+
+    @property
+    def window(self) -> Window:
+        return Window(self.since, self.until, self.period)
+
+    def compared(self) -> Filters | None:
+        """The same filters over the comparison window, or None when there is nothing to compare with."""
+        other = self.window.compared_with(self.compare)
+        if other is None:
+            return None
+        return replace(self, since=other.since, until=other.until, period="custom")
 
     def query(self, metric: str, by: tuple[str, ...] = ()) -> SliceQuery:
         return SliceQuery(metric, by, self.where, self.since, self.until, self.text, self.preceded_by)
@@ -52,7 +69,7 @@ class Filters:
 
     def narrows(self) -> bool:
         """Whether any filter is set: without one, every record of the workspace is in."""
-        return self != Filters()
+        return replace(self, compare="previous") != Filters()
 
 
 def filters(
@@ -60,8 +77,17 @@ def filters(
         list[str], Query(description="Filters FIELD=VALUE; repeat a field to match any of its values")
     ] = [],  # noqa: B006
     missing: Annotated[list[str], Query(description="Fields that must have no value")] = [],  # noqa: B006
+    period: Annotated[
+        str | None,
+        Query(
+            description="A window relative to today: 7d, 30d, 90d, quarter, 12m, all, or custom (since/until)"
+        ),
+    ] = None,
     since: Annotated[str | None, Query(description="First day, YYYY-MM-DD")] = None,
     until: Annotated[str | None, Query(description="Last day, YYYY-MM-DD")] = None,
+    compare: Annotated[
+        str | None, Query(description="What a page compares the window with: previous, year or none")
+    ] = None,
     text: str | None = None,
     preceded_by: Annotated[
         str | None,
@@ -76,7 +102,16 @@ def filters(
     """Blank values (a form's empty fields) mean no filter."""
     conditions = parse_filters([w for w in where if w.strip()], missing)
     precedent = _precedent(preceded_by, within_days) if preceded_by and preceded_by.strip() else None
-    return Filters(conditions, _day("since", since), _day("until", until), text or None, precedent)
+    window = resolve(period, _day("since", since), _day("until", until))
+    return Filters(
+        conditions,
+        window.since,
+        window.until,
+        text or None,
+        precedent,
+        window.period,
+        check_comparison(compare),
+    )
 
 
 def _precedent(preceded_by: str, within_days: int) -> Precedent:
