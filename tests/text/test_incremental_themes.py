@@ -46,7 +46,7 @@ def test_themes_appear_before_the_backlog_ends_and_are_refined_as_it_is_worked(
     store_texts(session, workspace_id, [text for _, text in verbatims(120)])  # 360 one-sentence records
     queue_analysis(session, workspace_id)
     seen: list[tuple[int, int | None, int]] = []
-    while runner.run_due_jobs():
+    while runner.run_due_jobs(limit=1):  # one job run at a time: each analyses one batch
         session.rollback()
         found = service.analysis_progress(session, workspace_id)
         seen.append((found.analysed, found.themes_from, len(explore.theme_tree(session, workspace_id))))
@@ -69,7 +69,7 @@ def test_a_rename_made_during_the_backlog_is_kept_by_later_refinements(
     store_texts(session, workspace_id, [text for _, text in verbatims(120)])
     queue_analysis(session, workspace_id)
     while not explore.theme_tree(session, workspace_id):
-        assert runner.run_due_jobs()
+        assert runner.run_due_jobs(limit=1)
         session.rollback()
     first = explore.theme_tree(session, workspace_id)[0]
     with writing(session) as writer:

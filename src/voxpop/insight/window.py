@@ -66,9 +66,7 @@ def resolve(period: str | None, since: date | None, until: date | None, on: date
         known = ", ".join(PRESETS)
         raise Invalid("unknown period", [Problem(f"{chosen!r} is not one of {known}", field="period")])
     if since and until and since > until:
-        raise Invalid(
-            "the dates are the wrong way round", [Problem("the first day is after the last", field="since")]
-        )
+        raise Invalid("the period is empty", [Problem("the first day is after the last", field="since")])
     last = on or today()
     if chosen == "custom":
         return Window(since, until, "custom")
