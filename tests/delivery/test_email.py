@@ -3,7 +3,13 @@ after a temporary refusal (4xx), bounced at once after a permanent one (5xx), gi
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -12,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tests.delivery.factories import Clock, run_jobs, settings, smtp_receiver
 from tests.factories import make_workspace, writing
-from voxpop.delivery import service
+from voxpop.delivery import senders, service
 from voxpop.delivery.models import Delivery, DeliveryAttempt
 from voxpop.kit.errors import Invalid
 
@@ -192,3 +198,34 @@ def test_a_refused_login_is_retried_not_bounced_and_mail_goes_out_once_the_passw
             run_jobs()
     assert status(session, workspace_id, delivery_id) == "sent"
     assert len(smtp.messages) == 1
+
+
+@contextmanager
+def trickling_smtp_server(seconds: float) -> Iterator[int]:
+    """An SMTP server that greets one line at a time, each within any read timeout, for `seconds`."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def greet() -> None:
+        connection, _ = listener.accept()
+        with connection, contextlib.suppress(OSError):
+            for _ in range(int(seconds * 4)):
+                connection.sendall(b"220-still saying hello\r\n")
+                time.sleep(0.25)
+
+    threading.Thread(target=greet, daemon=True).start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        listener.close()
+
+
+def test_an_smtp_server_trickling_its_replies_is_cut_off_at_the_timeout_for_the_whole_conversation() -> None:
+    plan = senders.Plan(uuid.uuid4(), "email", {"to": "ann@example.com", "subject": "Hi", "text": "Hello"})
+    with (
+        trickling_smtp_server(seconds=8) as port,
+        settings(smtp_host="127.0.0.1", smtp_port=port, smtp_timeout_seconds=1),
+    ):
+        started = time.monotonic()
+        outcome = senders.send(plan)
+    assert outcome.error == "no answer within 1 s" and not outcome.delivered
+    assert time.monotonic() - started < 3

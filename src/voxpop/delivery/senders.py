@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
+import socket
+import threading
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -92,30 +95,58 @@ def email_message(plan: Plan, sender: str) -> EmailMessage:
     return message
 
 
-def _connect(settings: Settings) -> smtplib.SMTP:
-    host, port, timeout = settings.smtp_host, settings.smtp_port, settings.smtp_timeout_seconds
-    if settings.smtp_tls == "ssl":
-        return smtplib.SMTP_SSL(host, port, timeout=timeout)
-    client = smtplib.SMTP(host, port, timeout=timeout)
+class _Deadline:
+    """smtplib's timeout bounds each read, so a server that trickles its replies could hold an attempt (and
+    the runner it is on) for ever; this bounds the whole conversation: when it passes, the socket is shut and
+    the read waiting on it ends."""
+
+    def __init__(self, client: smtplib.SMTP, seconds: float) -> None:
+        self.client, self.passed = client, False
+        self.timer = threading.Timer(seconds, self._shut)
+        self.timer.daemon = True
+
+    def _shut(self) -> None:
+        self.passed = True
+        sock = self.client.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.timer.cancel()
+
+
+def _converse(client: smtplib.SMTP, plan: Plan, settings: Settings) -> None:
+    client.connect(settings.smtp_host, settings.smtp_port)
     if settings.smtp_tls == "starttls":
         client.starttls()
-    return client
+    if settings.smtp_user:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+        client.login(settings.smtp_user, password)
+    client.send_message(email_message(plan, settings.smtp_from))
 
 
 def _mail(plan: Plan) -> Outcome:
     settings = get_settings()
+    seconds = settings.smtp_timeout_seconds
+    client_type = smtplib.SMTP_SSL if settings.smtp_tls == "ssl" else smtplib.SMTP
+    client = client_type(timeout=seconds)  # not connected yet: the deadline covers the greeting too
+    deadline = _Deadline(client, seconds)
     try:
-        with _connect(settings) as client:
-            if settings.smtp_user:
-                password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-                client.login(settings.smtp_user, password)
-            client.send_message(email_message(plan, settings.smtp_from))
+        with deadline, client:
+            _converse(client, plan, settings)
     except smtplib.SMTPRecipientsRefused as error:
         code, reason = next(iter(error.recipients.values()))
         return _refused(code, reason, about_message=True)
     except smtplib.SMTPResponseException as error:
         return _refused(error.smtp_code, error.smtp_error, isinstance(error, smtplib.SMTPDataError))
     except (smtplib.SMTPException, OSError) as error:
+        if deadline.passed:
+            return Outcome(error=f"no answer within {seconds:g} s")
         return Outcome(error=f"{type(error).__name__}: {error}")
     return Outcome(status_code=250, delivered=True)
 

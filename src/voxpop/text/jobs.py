@@ -18,6 +18,9 @@ BUDGET_SECONDS = 60.0
 
 def analyse(ctx: JobContext, payload: dict[str, Any]) -> None:
     workspace_id = uuid.UUID(payload["workspace_id"])
+    if service.defer_if_analysed_elsewhere(ctx.session, workspace_id, ctx.job_id):
+        ctx.session.commit()
+        return
     deadline = time.monotonic() + BUDGET_SECONDS
     while True:
         analysed = service.analyse_batch(ctx.session, workspace_id)

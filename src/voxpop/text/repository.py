@@ -171,6 +171,20 @@ def pending_job(session: Session, workspace_id: uuid.UUID, name: str) -> bool:
     return session.scalar(query.limit(1)) is not None
 
 
+def other_running_job(
+    session: Session, workspace_id: uuid.UUID, name: str, job_id: uuid.UUID, alive_since: datetime
+) -> bool:
+    """Whether another job of this name runs for the workspace on a runner that answered since `alive_since`."""
+    query = select(Job.id).where(
+        Job.name == name,
+        Job.workspace_id == workspace_id,
+        Job.status == JobStatus.RUNNING,
+        Job.id != job_id,
+        Job.locked_at >= alive_since,
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def workspaces_with_text(session: Session) -> list[uuid.UUID]:
     query = select(Feedback.workspace_id).where(Feedback.text.is_not(None)).distinct()
     return list(session.scalars(query))

@@ -26,6 +26,7 @@ ANALYSE = "text.analyse"
 ANALYSED: Hook[[Session, uuid.UUID]] = Hook("text.analysed")
 """A batch of the workspace's records was analysed and committed: (session, workspace id)."""
 FIRST_DISCOVERY_SENTENCES = 300
+DEFER_SECONDS = 15  # how long an analysis job waits when another runner analyses the same workspace
 REFINE_GROWTH = 2
 """Themes nobody has touched are discovered again each time the analysed sentences have doubled."""
 MENTION_CHUNK = 5000
@@ -79,6 +80,18 @@ def request_analysis(session: Session, workspace_id: uuid.UUID) -> None:
     """Ask for the workspace's new or changed texts to be analysed (one pending job at most)."""
     if not repository.pending_job(session, workspace_id, ANALYSE):
         enqueue(session, ANALYSE, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
+
+
+def defer_if_analysed_elsewhere(session: Session, workspace_id: uuid.UUID, job_id: uuid.UUID) -> bool:
+    """One analysis at a time per workspace: two workers analysing the same stale records would both write
+    their analyses. When another runner is at it, this job leaves a continuation for later and stops."""
+    alive_since = clock.now() - timedelta(seconds=get_settings().job_lease_seconds)
+    if not repository.other_running_job(session, workspace_id, ANALYSE, job_id, alive_since):
+        return False
+    if not repository.pending_job(session, workspace_id, ANALYSE):
+        later = enqueue(session, ANALYSE, {"workspace_id": str(workspace_id)}, workspace_id=workspace_id)
+        later.run_after = clock.now() + timedelta(seconds=DEFER_SECONDS)
+    return True
 
 
 def analyse_batch(session: Session, workspace_id: uuid.UUID, settings: Settings | None = None) -> int:
