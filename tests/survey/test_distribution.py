@@ -8,7 +8,7 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.factories import Tenant, make_tenant
+from tests.factories import Tenant, make_key, make_tenant
 from tests.survey.factories import Respondent, create_survey, nps_definition, question
 from voxpop.feedback.models import Feedback
 from voxpop.survey.models import SurveyResponse
@@ -218,3 +218,24 @@ def test_erasing_a_customer_erases_their_links_and_answers(http: httpx.Client, s
     session.rollback()
     assert list(session.scalars(select(SurveyResponse))) == []
     assert http.get(link["path"]).status_code == 404
+
+
+def test_hidden_fields_carrying_an_address_are_redacted_for_roles_without_personal_data(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    survey = create_survey(http, tenant, nps_definition(hidden_fields=["contact", "store"]))
+    respondent = Respondent(http)
+    respondent.open(f"{survey['path']}?contact=ann.lee@example.com&store=Berlin")
+    respondent.answer({"nps": 5})
+    path = f"/api/v1/surveys/{survey['id']}/responses"
+    seen = {
+        role: http.get(
+            path, headers={"Authorization": f"Bearer {make_key(session, tenant.workspace_id, role)}"}
+        ).json()
+        for role in ("admin", "agent", "analyst", "viewer")
+    }
+    assert [r["hidden"]["contact"] for r in seen["admin"] + seen["agent"]] == ["ann.lee@example.com"] * 2
+    for role in ("analyst", "viewer"):
+        [response] = seen[role]
+        assert "ann.lee" not in str(response) and response["hidden"]["store"] == "Berlin", role

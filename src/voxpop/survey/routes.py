@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from voxpop.auth.roles import Permission, allows
 from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.schemas import (
@@ -127,8 +128,13 @@ def list_responses(
     limit: int = Query(50, ge=1, le=500),
     offset: int = Query(0, ge=0),
 ) -> list[ResponseOut]:
+    """Answers as stored (written answers are redacted where they enter); a response's hidden fields may carry
+    a respondent's address or phone from a link, so roles without access to personal data see them redacted."""
     rows = service.responses(session, caller.workspace_id, survey_id, limit, offset)
-    return [ResponseOut.model_validate(r) for r in rows]
+    found = [ResponseOut.model_validate(r) for r in rows]
+    if allows(caller.role, Permission.SEE_PERSONAL_DATA):
+        return found
+    return [r.model_copy(update={"hidden": service.redacted_values(r.hidden)}) for r in found]
 
 
 @router.get("/{survey_id}/qr.svg", response_class=Response)

@@ -7,6 +7,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import timedelta
+from typing import Any
 
 import segno
 from sqlalchemy.orm import Session
@@ -15,6 +16,8 @@ from voxpop.customer import service as customer_service
 from voxpop.customer.schemas import CustomerIn
 from voxpop.kit import clock
 from voxpop.kit.errors import Conflict, Invalid, NotFound, Problem
+from voxpop.kit.redaction import redact
+from voxpop.kit.settings import get_settings
 from voxpop.survey import contact, emails, reminders, repository
 from voxpop.survey.definition import Definition, definition_of
 from voxpop.survey.models import (
@@ -348,3 +351,12 @@ def erase_of_customer(
     if unsubscribed_at is not None:
         contact.keep_unsubscribed(session, workspace_id, addresses, unsubscribed_at)
     return repository.erase_of_customer(session, workspace_id, customer_id)
+
+
+def redacted_values(values: dict[str, Any]) -> dict[str, Any]:
+    """Text values with emails, phones, cards and names replaced by placeholders; other values as they are."""
+    settings = get_settings()
+    return {
+        name: redact(value, settings.default_phone_region).text if isinstance(value, str) else value
+        for name, value in values.items()
+    }
