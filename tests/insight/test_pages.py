@@ -62,3 +62,27 @@ def test_a_bad_parameter_gets_an_error_page_not_a_crash(http: httpx.Client, sess
     reply = http.get("/trends", params={"metric": "happiness"})
     assert reply.status_code == 422
     assert "Unknown metric" in reply.text
+
+
+def test_a_mistyped_filter_comes_back_as_the_form_with_the_problem_beside_its_field(
+    http: httpx.Client, session: Session
+) -> None:
+    signed_in_with_data(http, session)
+    reply = http.get("/trends", params={"metric": "nps", "since": "2025-13-40"})
+    assert reply.status_code == 422 and reply.headers["content-type"].startswith("text/html")
+    page = reply.text
+    assert "<nav" in page, "the error page keeps the app's navigation"
+    assert 'name="since" value="2025-13-40" aria-invalid="true"' in page
+    assert 'name="metric" value="nps">' in page
+    assert 'action="/trends"' in page and "Try again" in page
+
+
+def test_a_page_address_with_a_malformed_parameter_gets_a_page_not_json(
+    http: httpx.Client, session: Session
+) -> None:
+    signed_in_with_data(http, session)
+    for address in ("/audit?page=abc", "/trends/nowhere"):
+        reply = http.get(address)
+        assert reply.status_code in (403, 404, 422), address
+        assert reply.headers["content-type"].startswith("text/html"), address
+        assert "<nav" in reply.text, address

@@ -309,5 +309,7 @@ def test_pages_make_no_external_requests(page: Page, session: Session, server_ur
 
 def test_the_api_docs_render_from_local_files(page: Page) -> None:
     page.goto("/docs", wait_until="networkidle")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("voxpop", timeout=2_000)
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "voxpop", timeout=30_000
+    )  # a busy machine parses 160 KB slowly
     expect(page.locator(".opblock").first).to_be_visible()

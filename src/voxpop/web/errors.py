@@ -10,10 +10,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
-from voxpop.kit.db import UNAVAILABLE_ERRORS
+from voxpop.kit.db import UNAVAILABLE_ERRORS, new_session
 from voxpop.kit.errors import DomainError, Problem, TooManyAttempts, clean_message, describe_location
 from voxpop.kit.logs import summary
-from voxpop.web.pages import templates
+from voxpop.web.pages import PageContext, page_context, templates
 
 UNPARSEABLE_BODY = "There was an error parsing the body"
 RETRY_AFTER_SECONDS = 5
@@ -42,10 +42,38 @@ def _request_problems(errors: list[Any]) -> list[Problem]:
     return problems
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "page": None}, status_code=status
-    )
+def error_page(
+    request: Request, status: int, message: str, problems: list[Problem] | None = None
+) -> Response:
+    """The app's error page. A refused page address (a mistyped filter, say) comes back as a form holding
+    its parameters, each problem beside the field it is about, so the person corrects it where they are."""
+    page = _signed_in_page(request) if status != 503 else None
+    context: dict[str, Any] = {"status": status, "message": message, "page": page, "problems": problems or []}
+    if request.method == "GET" and request.query_params:
+        context["retry"] = _retry_fields(request, problems or [])
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
+def _signed_in_page(request: Request) -> PageContext | None:
+    """The member's navigation for the error page, when someone is signed in (nothing otherwise)."""
+    if "session" not in request.scope or not request.session.get("user_id"):
+        return None
+    try:
+        with new_session() as session:
+            return page_context(request, session)
+    except DomainError:
+        return None
+    except UNAVAILABLE_ERRORS:
+        return None
+
+
+def _retry_fields(request: Request, problems: list[Problem]) -> list[tuple[str, str, list[str]]]:
+    """(name, value, the problems about it) for each query parameter of the refused page."""
+    about: dict[str, list[str]] = {}
+    for problem in problems:
+        name = (problem.field or "").split(".")[0].split("[")[0]
+        about.setdefault(name, []).append(problem.reason)
+    return [(name, value, about.get(name, [])) for name, value in request.query_params.multi_items()]
 
 
 def _database_unavailable(request: Request, error: Exception) -> Response:
@@ -73,15 +101,17 @@ def install(app: FastAPI) -> None:
         elif error.status == 401:
             return RedirectResponse("/login", status_code=303)
         else:
-            reply = error_page(request, error.status, error.message)
+            reply = error_page(request, error.status, error.message, error.problems)
         if isinstance(error, TooManyAttempts):
             reply.headers["Retry-After"] = str(error.retry_after)
         return reply
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, error: RequestValidationError) -> Response:
+    async def _validation_error(request: Request, error: RequestValidationError) -> Response:
         problems = _request_problems(list(error.errors()))
         message = f"the request has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if not request.url.path.startswith("/api"):
+            return error_page(request, 422, message, problems)
         return JSONResponse(error_body("invalid", message, problems), status_code=422)
 
     @app.exception_handler(HTTPException)
@@ -93,5 +123,7 @@ def install(app: FastAPI) -> None:
             return JSONResponse(
                 error_body("invalid", "the request has 1 problem", [problem]), status_code=422
             )
+        if not request.url.path.startswith("/api"):
+            return error_page(request, error.status_code, clean_message(str(error.detail)))
         code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(error.status_code, "error")
         return JSONResponse(error_body(code, str(error.detail)), status_code=error.status_code)
