@@ -34,6 +34,17 @@ PLAIN = {
     ),
     "List should have at least 1 item after validation, not 0": "needs at least one",
 }
+FIELD_LABELS = {
+    "text": "Question",
+    "help": "Help text",
+    "id": "Reference name",
+    "scale": "Scale",
+    "choices": "Choices",
+    "items": "Items",
+    "low_label": "Label of the lowest point",
+    "high_label": "Label of the highest point",
+    "show_if": "Who sees it",
+}
 PREVIEW_SIZES = {"phone": (390, 740), "desktop": (1024, 740)}
 MAX_IMPORT_BYTES = 512 * 1024
 
@@ -93,14 +104,16 @@ def _builder(
         operators=editing.OPERATORS,
         published=request.query_params.get("published"),
         has_draft=survey.draft is not None,
-        languages=_languages(raw),
+        languages=_languages(raw, language),
+        field_labels=FIELD_LABELS,
     )
 
 
-def _languages(raw: Raw) -> list[tuple[str, str, int]]:
-    """(code, name, texts missing) of each language the survey has, the default first."""
+def _languages(raw: Raw, adding: str | None = None) -> list[tuple[str, str, int]]:
+    """(code, name, texts missing) of each language the survey has (and the one being added), the default
+    first."""
     default = raw.get("default_language", "en")
-    found = {default}
+    found = {default} | ({adding} if adding and re.fullmatch(r"[a-z]{2,3}", adding) else set())
     for text in editing.texts_of(raw):
         if isinstance(text, dict):
             found.update(text)
