@@ -58,12 +58,22 @@ def build_the_nps_survey(page: Page, slug: str) -> None:
     expect(page.locator("#q-topic .q-text")).to_have_text("What was it about?")
     expect(page.locator("#q-improve .q-logic")).to_contain_text("is at most 6 (0–6)")
 
+    page.locator("#q-topic").get_by_role("link", name=re.compile("^Edit")).click()
+    page.locator("#q-topic").get_by_label("Reference name").fill("What it was about")
+    page.locator("#q-topic").get_by_role("button", name="Save question").click()
+    expect(page.locator("#q-topic").get_by_label("Reference name")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#q-topic .field-error")).to_contain_text("use lower-case letters")
+    expect(page.locator("#error-summary")).to_be_focused()
+    no_blocking_violations(page)
+    page.locator("#q-topic").get_by_role("link", name="Close").click()
+
 
 def add_german(page: Page) -> None:
     page.get_by_label("Add a translation").fill("de")
     page.get_by_role("button", name="Translate").click()
     expect(page.locator("#translating")).to_be_visible()
     expect(page.locator("#q-nps .missing")).to_be_visible()
+    no_blocking_violations(page)
     page.locator("#q-nps").get_by_role("link", name=re.compile("^Edit")).click()
     page.locator("#q-nps").get_by_label(re.compile("^Question")).fill("Wie wahrscheinlich empfehlen Sie uns?")
     page.locator("#q-nps").get_by_role("button", name="Save question").click()

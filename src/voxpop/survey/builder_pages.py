@@ -254,7 +254,7 @@ def publish(survey_id: uuid.UUID, session: SessionDep, page: SurveyEditor) -> Re
 @router.post("/surveys/{survey_id}/discard")
 def discard(survey_id: uuid.UUID, session: SessionDep, page: SurveyEditor) -> Response:
     survey = service.get(session, page.principal.workspace_id, survey_id)
-    survey.draft = None
+    service.discard_draft(session, survey)
     session.commit()
     return RedirectResponse(_path(survey_id), status_code=303)
 

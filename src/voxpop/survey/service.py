@@ -117,6 +117,12 @@ def save_draft(session: Session, survey: Survey, definition: Definition) -> None
     session.flush()
 
 
+def discard_draft(session: Session, survey: Survey) -> None:
+    """Drops the unpublished changes: the builder shows the current version again."""
+    survey.draft = None
+    session.flush()
+
+
 def publish(session: Session, survey: Survey) -> Survey:
     """The draft becomes the next version and the survey goes live (a survey without changes just goes
     live); answers already given keep the version they were given on."""
