@@ -43,6 +43,7 @@ from voxpop.privacy import routes as privacy_routes
 from voxpop.report import pages as report_pages
 from voxpop.rule import pages as rule_pages
 from voxpop.rule import routes as rule_routes
+from voxpop.survey import builder_pages as survey_builder_pages
 from voxpop.survey import pages as survey_pages
 from voxpop.survey import public as survey_public
 from voxpop.survey import routes as survey_routes
@@ -75,6 +76,7 @@ PAGE_ROUTERS = (
     insight_text_pages.router,  # before text_pages, whose /themes/{theme_id} would take /themes/impact
     text_pages.router,
     survey_pages.router,
+    survey_builder_pages.router,
     audit_pages.router,
     report_pages.router,
     delivery_pages.router,

@@ -24,7 +24,9 @@ def no_blocking_violations(page: Page) -> None:
     assert found == []
 
 
-def test_an_analyst_builds_a_survey_and_edits_it_into_version_2(page: Page, session: Session) -> None:
+def test_an_analyst_imports_a_survey_as_json_and_publishes_an_edit_as_version_2(
+    page: Page, session: Session
+) -> None:
     tenant = make_tenant(session)
     signed_in(page, make_user(session, tenant.workspace_id, role="analyst"))
     page.get_by_role("link", name="Surveys").click()
@@ -34,26 +36,32 @@ def test_an_analyst_builds_a_survey_and_edits_it_into_version_2(page: Page, sess
     page.get_by_label("Name").fill("After delivery")
     page.get_by_label("Address /s/…").fill("after-delivery-ui")
     page.get_by_label("Lifecycle stage").select_option("purchase")
-    page.get_by_label("Questions (JSON)").fill('{"pages": [{"questions": [{"id": "nps", "type": "nps"}]}]}')
+    page.get_by_text("Or import a definition (JSON)").click()
+    page.get_by_label("Definition (JSON)").fill('{"pages": [{"questions": [{"id": "nps", "type": "nps"}]}]}')
     page.get_by_role("button", name="Create survey").click()
     expect(page.locator("#survey-problems")).to_contain_text(
         "definition.pages[0].questions[0].text: Field required"
     )
-    expect(page.get_by_label("Questions (JSON)")).to_have_attribute("aria-describedby", "survey-problems")
+    expect(page.get_by_label("Definition (JSON)")).to_have_attribute("aria-describedby", "survey-problems")
     no_blocking_violations(page)
 
-    page.get_by_label("Questions (JSON)").fill(json.dumps(nps_definition()))
+    page.get_by_label("Definition (JSON)").fill(json.dumps(nps_definition()))
     page.get_by_role("button", name="Create survey").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("After delivery")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Build “After delivery”")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.locator("#published-note")).to_contain_text("version 1")
+    page.get_by_role("link", name="After delivery").first.click()
     expect(page.locator("#public-link")).to_have_attribute("href", re.compile(r"/s/after-delivery-ui$"))
     expect(page.locator(".qr svg")).to_be_visible()
     no_blocking_violations(page)
 
     edited = nps_definition()
     edited["pages"][0]["questions"][0]["text"] = "Would you recommend us?"
-    page.get_by_label("Questions (JSON)").fill(json.dumps(edited))
-    page.get_by_role("button", name="Save").click()
-    expect(page.get_by_role("listitem").filter(has_text="Version 2 ·")).to_be_visible()
+    page.get_by_role("link", name="Open the builder").click()
+    page.get_by_role("link", name="Advanced: JSON, import and export").click()
+    page.get_by_label("Definition (JSON)").fill(json.dumps(edited))
+    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Publish as version 2").click()
     page.goto("/s/after-delivery-ui")
     expect(page.get_by_role("group", name=re.compile("Would you recommend us?"))).to_be_visible()
 

@@ -28,6 +28,9 @@ class Survey(IdMixin, Base):
     lifecycle_stage: Mapped[str | None] = mapped_column(String(20))
     touchpoint: Mapped[str | None] = mapped_column(String(100))
     current_version: Mapped[int] = mapped_column(Integer)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(
+        doc="the builder's unpublished definition (None: the same as the current version)"
+    )
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 

@@ -1,5 +1,6 @@
-"""Surveys: server-rendered pages. The builder (a survey's definition as JSON, checked as a whole, each save
-a new version), the survey's links, QR code and funnel, the workspace's contact rules. The respondent's pages are in `public`,
+"""Surveys: server-rendered pages. The list (a new survey starts as a draft, from a template or imported
+JSON, and opens in the builder: `builder_pages`), a survey's links, QR code, funnel and status, the
+workspace's contact rules. The respondent's pages are in `public`,
 mounted first by the app."""
 
 from __future__ import annotations
@@ -29,39 +30,37 @@ ContactRulesAdmin = Annotated[
 ]
 CONTACT_RULES = "/surveys/contact-rules"
 
-EXAMPLE = {
-    "default_language": "en",
-    "hidden_fields": ["order_id"],
-    "ask_consent": True,
-    "pages": [
-        {
-            "questions": [
-                {
-                    "id": "nps",
-                    "type": "nps",
-                    "required": True,
-                    "text": {"en": "{first_name|Hello}, how likely are you to recommend us to a friend?"},
-                }
-            ]
-        },
-        {
-            "questions": [
-                {
-                    "id": "improve",
-                    "type": "long_text",
-                    "text": "You gave us {answer.nps}. What should we improve?",
-                    "show_if": [{"question": "nps", "op": "lte", "value": 6}],
-                },
-                {
-                    "id": "best",
-                    "type": "long_text",
-                    "text": "You gave us {answer.nps}. What did you like most?",
-                    "show_if": [{"question": "nps", "op": "gte", "value": 7}],
-                },
-            ]
-        },
-    ],
+STARTERS: dict[str, dict[str, Any]] = {
+    "nps": {
+        "pages": [
+            {
+                "questions": [
+                    {
+                        "id": "nps",
+                        "type": "nps",
+                        "required": True,
+                        "text": "How likely are you to recommend us to a friend or colleague?",
+                    }
+                ]
+            }
+        ]
+    },
+    "csat": {
+        "pages": [
+            {
+                "questions": [
+                    {"id": "csat", "type": "csat", "required": True, "text": "How satisfied are you with us?"}
+                ]
+            }
+        ]
+    },
+    "blank": {
+        "pages": [
+            {"questions": [{"id": "comment", "type": "long_text", "text": "What would you like to tell us?"}]}
+        ]
+    },
 }
+"""What a survey made in the app starts with (before the builder changes it)."""
 
 
 def _problems(error: ValidationError | DomainError) -> list[str]:
@@ -74,7 +73,7 @@ def _problems(error: ValidationError | DomainError) -> list[str]:
 
 @router.get("/surveys")
 def surveys_page(request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    return _list(request, session, page, {"definition": json.dumps(EXAMPLE, indent=2)}, [])
+    return _list(request, session, page, {"start": "nps"}, [])
 
 
 def _list(
@@ -96,18 +95,23 @@ def create_survey(
     slug: Annotated[str, Form()] = "",
     lifecycle_stage: Annotated[str, Form()] = "",
     touchpoint: Annotated[str, Form()] = "",
+    start: Annotated[str, Form()] = "nps",
     definition: Annotated[str, Form()] = "",
 ) -> Response:
+    """A new survey, as a draft (not answerable until published), opened in the builder: started from a
+    template, or from a definition imported as JSON."""
     form = {"name": name, "slug": slug, "lifecycle_stage": lifecycle_stage, "touchpoint": touchpoint}
     try:
+        given = _json(definition) if definition.strip() else STARTERS.get(start, STARTERS["nps"])
         data = SurveyIn.model_validate(
-            {**{k: v or None for k, v in form.items()}, "definition": _json(definition)}
+            {**{k: v or None for k, v in form.items()}, "status": "draft", "definition": given}
         )
         survey = service.create(session, page.principal.workspace_id, data)
     except (ValidationError, DomainError) as error:
-        return _list(request, session, page, {**form, "definition": definition}, _problems(error))
+        typed = {**form, "start": start, "definition": definition}
+        return _list(request, session, page, typed, _problems(error))
     session.commit()
-    return RedirectResponse(f"/surveys/{survey.id}", status_code=303)
+    return RedirectResponse(f"/surveys/{survey.id}/build", status_code=303)
 
 
 def _json(text: str) -> Any:
@@ -174,16 +178,11 @@ def set_contact_rules(
 
 @router.get("/surveys/{survey_id}")
 def survey_page(survey_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    return _detail(request, session, page, survey_id, None, [])
+    return _detail(request, session, page, survey_id, [])
 
 
 def _detail(
-    request: Request,
-    session: Session,
-    page: PageContext,
-    survey_id: uuid.UUID,
-    draft: str | None,
-    problems: list[str],
+    request: Request, session: Session, page: PageContext, survey_id: uuid.UUID, problems: list[str]
 ) -> HTMLResponse:
     survey = service.get(session, page.principal.workspace_id, survey_id)
     version = service.current_version(session, survey)
@@ -198,9 +197,6 @@ def _detail(
         qr=service.qr_svg(base + service.public_path(survey) + "?via=qr"),
         figures=funnel.funnel(session, survey, definition_of(version.id, version.definition)),
         versions=service.versions(session, page.principal.workspace_id, survey_id),
-        definition=draft
-        if draft is not None
-        else json.dumps(version.definition, indent=2, ensure_ascii=False),
         problems=problems,
     )
 
@@ -212,18 +208,12 @@ def change_survey(
     session: SessionDep,
     page: SurveyEditor,
     status: Annotated[str, Form()] = "",
-    definition: Annotated[str, Form()] = "",
 ) -> Response:
-    """Saves the edited definition as a new version when it changed, and the status."""
+    """Sets the status (a draft's questions are changed in the builder, and published from there)."""
     try:
-        survey = service.get(session, page.principal.workspace_id, survey_id)
-        current = service.current_version(session, survey).definition
-        given = _json(definition)
-        change = SurveyChange.model_validate(
-            {"status": status or None, "definition": given if given != current else None}
-        )
+        change = SurveyChange.model_validate({"status": status or None})
         service.change(session, page.principal.workspace_id, survey_id, change)
     except (ValidationError, DomainError) as error:
-        return _detail(request, session, page, survey_id, definition, _problems(error))
+        return _detail(request, session, page, survey_id, _problems(error))
     session.commit()
     return RedirectResponse(f"/surveys/{survey_id}", status_code=303)

@@ -106,6 +106,38 @@ def change(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID, data
     return survey
 
 
+def draft_of(session: Session, survey: Survey) -> dict[str, Any]:
+    """The definition the builder edits: the unpublished draft, or the current version when there is none."""
+    return survey.draft if survey.draft is not None else dict(current_version(session, survey).definition)
+
+
+def save_draft(session: Session, survey: Survey, definition: Definition) -> None:
+    """Keeps a checked definition as the survey's draft; respondents go on seeing the current version."""
+    dumped = definition.model_dump(mode="json", exclude_defaults=False)
+    survey.draft = None if dumped == current_version(session, survey).definition else dumped
+    survey.updated_at = clock.now()
+    session.flush()
+
+
+def discard_draft(session: Session, survey: Survey) -> None:
+    """Drops the unpublished changes: the builder shows the current version again."""
+    survey.draft = None
+    session.flush()
+
+
+def publish(session: Session, survey: Survey) -> Survey:
+    """The draft becomes the next version and the survey goes live (a survey without changes just goes
+    live); answers already given keep the version they were given on."""
+    if survey.draft is not None:
+        _new_version(session, survey, Definition.model_validate(survey.draft))
+        survey.draft = None
+    survey.status = "live"
+    survey.updated_at = clock.now()
+    session.flush()
+    reminders.schedule(session, survey, current_definition(session, survey))
+    return survey
+
+
 def get(session: Session, workspace_id: uuid.UUID, survey_id: uuid.UUID) -> Survey:
     survey = repository.get(session, workspace_id, survey_id)
     if survey is None:

@@ -7,7 +7,8 @@
 - The API: `default-src 'none'` (a JSON or SVG reply never runs anything) and no framing.
 - Respondents' survey pages (`/s/…`): the same policy as app pages (but their own inline `<style>`, for a fast
   first paint), framable by the sites in `EMBED_ALLOWED_ORIGINS` (any site by default), since the website
-  widget shows them in an iframe.
+  widget shows them in an iframe. The builder's preview of a survey (`/surveys/<id>/preview/page`) is a
+  respondent's page too, framable by this site only.
 - `/docs` (Swagger UI) has one inline script: its SHA-256 is allowed, nothing else inline.
 - With `COOKIE_SECURE` (the app is served over HTTPS), `Strict-Transport-Security` for a year.
 
@@ -43,6 +44,7 @@ API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 INLINE_SCRIPT_PAGES = frozenset({"/docs"})
 INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
 SECRET_PATH_PARTS = (re.compile(r"^(/s/unsubscribe/)[^/?]+"), re.compile(r"^(/s/[^/]+/r/)[^/?]+"))
+PREVIEW_PAGE = re.compile(r"^/surveys/[0-9a-f-]+/preview/page$")  # a respondent's page, framed by the builder
 HSTS = "max-age=31536000"
 PLAIN_NAME = re.compile(r"^[A-Za-z0-9_.\-\[\]]{1,40}$")  # a parameter name worth keeping in the log
 
@@ -64,6 +66,9 @@ def headers_for(path: str, embed_origins: list[str], hsts: bool) -> dict[str, st
         headers["X-Frame-Options"] = "DENY"
     elif path.startswith("/s/"):
         headers["Content-Security-Policy"] = SURVEY_POLICY + _frame_ancestors(embed_origins)
+    elif PREVIEW_PAGE.match(path):
+        headers["Content-Security-Policy"] = f"{SURVEY_POLICY}; frame-ancestors 'self'"
+        headers["X-Frame-Options"] = "SAMEORIGIN"
     else:
         headers["Content-Security-Policy"] = f"{PAGE_POLICY}; frame-ancestors 'none'"
         headers["X-Frame-Options"] = "DENY"
