@@ -367,3 +367,47 @@ def delete_themes(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence
     if theme_ids:
         unassign_theme(session, workspace_id, theme_ids)
         session.execute(delete(Theme).where(Theme.workspace_id == workspace_id, Theme.id.in_(theme_ids)))
+
+
+def customer_sentiment_by_month(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[Any]:
+    """(month, mean sentiment, records) of the customer's analysed records, oldest month first."""
+    month, _ = periods.received("month", session.get_bind().dialect.name)
+    query = (
+        select(
+            month.label("month"),
+            func.avg(TextAnalysis.sentiment_score).label("mean"),
+            func.count().label("records"),
+        )
+        .select_from(Feedback)
+        .join(TextAnalysis, TextAnalysis.feedback_id == Feedback.id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+        .where(TextAnalysis.sentiment_score.is_not(None))
+        .group_by(month)
+        .order_by(month)
+    )
+    return list(session.execute(query))
+
+
+def customer_themes(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, limit: int
+) -> list[Any]:
+    """(theme id, records, mean sentence sentiment, last mentioned) of the themes the customer raised, most
+    records first."""
+    records = func.count(func.distinct(TextSentence.feedback_id)).label("records")
+    query = (
+        select(
+            TextSentence.theme_id,
+            records,
+            func.avg(TextSentence.sentiment_score).label("sentiment"),
+            func.max(Feedback.received_at).label("last_at"),
+        )
+        .join(Feedback, Feedback.id == TextSentence.feedback_id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+        .where(TextSentence.theme_id.is_not(None))
+        .group_by(TextSentence.theme_id)
+        .order_by(records.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query))

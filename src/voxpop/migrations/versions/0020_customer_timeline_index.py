@@ -1,0 +1,23 @@
+"""customer timeline index: a customer's records newest first, read a keyset page at a time
+
+Revision ID: 0020
+Revises: 0019
+Create Date: 2026-12-08
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0020"
+down_revision: str | None = "0019"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_feedback_customer_received", "feedback", ["customer_id", "received_at", "id"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_feedback_customer_received", table_name="feedback")
