@@ -86,6 +86,7 @@ def theme_detail(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID)
                 "end": sentence.end,
                 "sentiment": sentence.sentiment_label,
                 "received_at": record.received_at,
+                "customer_id": record.customer_id,
             }
             for sentence, record in _one_per_record(examples)
         ],
