@@ -5,15 +5,17 @@ linking to its record or case."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.case.factories import SignIn, customer, make_desk, open_case, record
-from tests.factories import Tenant, event, feedback, post
+from tests.factories import Tenant, event, feedback, post, writing
 
 pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
@@ -169,3 +171,67 @@ def test_a_customer_of_another_workspace_is_404(
     customer_id = customer_id_of(http, ours.admin, record(http, ours.admin, customer=customer()))
     reply = browser_for(theirs.agent("admin").email).get(f"/customers/{customer_id}")
     assert reply.status_code == 404 and "Customer not found." in reply.text
+
+
+def analyse(session: Session, workspace_id: uuid.UUID, feedback_id: str, score: float, theme: str) -> None:
+    """What text analysis leaves for a record: its sentiment and one sentence in `theme` (made if new)."""
+    from voxpop.feedback.models import Feedback
+    from voxpop.text.models import TextAnalysis, TextSentence, Theme
+
+    with writing(session) as writer:
+        found = writer.scalars(select(Theme).where(Theme.workspace_id == workspace_id, Theme.name == theme))
+        chosen = found.first() or Theme(workspace_id=workspace_id, name=theme, origin="manual", centroid=b"")
+        writer.add(chosen)
+        record = writer.get(Feedback, uuid.UUID(feedback_id))
+        assert record is not None
+        writer.add(
+            TextAnalysis(
+                workspace_id=workspace_id,
+                feedback_id=record.id,
+                version="test",
+                language="en",
+                supported=True,
+                sentiment_label="negative" if score < 0 else "positive",
+                sentiment_score=score,
+                source_updated_at=record.updated_at,
+            )
+        )
+        writer.flush()
+        writer.add(
+            TextSentence(
+                workspace_id=workspace_id,
+                feedback_id=record.id,
+                position=0,
+                start=0,
+                end=5,
+                text="words",
+                language="en",
+                sentiment_score=score,
+                embedding=b"",
+                theme_id=chosen.id,
+            )
+        )
+
+
+def test_the_customer_page_draws_their_sentiment_by_month_and_lists_the_themes_they_raised(
+    http: httpx.Client, session: Session, browser_for: SignIn
+) -> None:
+    desk = make_desk(session)
+    who = customer("Ivy Trend")
+    march = record(http, desk.admin, customer=who, received_at="2025-03-04T10:00:00Z")
+    april = record(http, desk.admin, customer=who, received_at="2025-04-04T10:00:00Z")
+    may = record(http, desk.admin, customer=who, received_at="2025-05-04T10:00:00Z")
+    analyse(session, desk.admin.workspace_id, march, -0.8, "Late delivery")
+    analyse(session, desk.admin.workspace_id, april, -0.4, "Late delivery")
+    analyse(session, desk.admin.workspace_id, may, 0.6, "Friendly staff")
+    html = (
+        browser_for(desk.agent("viewer").email)
+        .get(f"/customers/{customer_id_of(http, desk.admin, may)}")
+        .text
+    )
+    chart = html.split('id="sentiment-trend"')[1].split("</svg>")[0]
+    assert "Mean sentiment -0.80 in 2025-03, +0.60 in 2025-05, over 3 analysed records in 3 months" in chart
+    assert chart.count("<circle") == 3
+    raised = html.split('id="themes-raised"')[1].split("</ul>")[0]
+    assert raised.index("Late delivery") < raised.index("Friendly staff")
+    assert "Late delivery</a> · 2 records" in raised and "-0.60" in raised and "last 2025-04-04" in raised

@@ -158,7 +158,8 @@ def timeline_page(
 def channels_of_customer(
     session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
 ) -> list[tuple[str, str, int]]:
-    """(channel, kind, records) of the customer's records: what their timeline can be filtered by."""
+    """(channel, kind, records) of the customer's records: what their timeline can be filtered by. The customer
+    must be one of the workspace's (callers have found them in it)."""
     return repository.channels_of_customer(session, workspace_id, customer_id)
 
 

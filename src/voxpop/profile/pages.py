@@ -49,12 +49,15 @@ def customer_page(
     caller = case_caller(session, page)
     query = timeline.TimelineQuery(channel=channel or None, kind=kind or None, before=before or None)
     sentiment = explore.customer_sentiment(session, workspace_id, customer_id)
+    entries = timeline.page_of_customer(session, workspace_id, customer_id, query, caller)
+    records = sum(n for kind, n in entries.kinds if kind != timeline.EVENTS)
     return render(
         request,
         "profile/customer.html",
         page=page,
         customer=header,
-        timeline=timeline.page_of_customer(session, workspace_id, customer_id, query, caller),
+        timeline=entries,
+        newest_only=explore.CUSTOMER_RECENT if records > explore.CUSTOMER_RECENT else None,
         sentiment=sentiment,
         trend=sparkline.of(sentiment),
         themes=explore.customer_themes(session, workspace_id, customer_id),

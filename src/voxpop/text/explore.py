@@ -305,21 +305,26 @@ class RaisedTheme:
     last_at: datetime
 
 
+CUSTOMER_RECENT = 1000
+"""A customer's sentiment and themes are read from their newest records, this many at most, so that the
+customer page of a customer with 10,000 records stays fast (docs/benchmarks.md); the page says so."""
+
+
 def customer_sentiment(
     session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
 ) -> list[MonthSentiment]:
-    """The mean sentiment (-1…1) of the customer's analysed records, month by month."""
-    rows = repository.customer_sentiment_by_month(session, workspace_id, customer_id)
+    """The mean sentiment (-1…1) of the customer's newest analysed records, month by month."""
+    rows = repository.customer_sentiment_by_month(session, workspace_id, customer_id, CUSTOMER_RECENT)
     return [MonthSentiment(str(r.month), float(r.mean), int(r.records)) for r in rows]
 
 
 def customer_themes(
     session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, limit: int = 12
 ) -> list[RaisedTheme]:
-    """The themes the customer's words raised, most records first, named with their parent theme."""
+    """The themes the customer's newest records raised, most records first, named with their parent theme."""
     names = {t.id: t for t in repository.themes(session, workspace_id)}
     found = []
-    for row in repository.customer_themes(session, workspace_id, customer_id, limit):
+    for row in repository.customer_themes(session, workspace_id, customer_id, CUSTOMER_RECENT, limit):
         ref = _theme_ref(names, row.theme_id)
         if ref is None:
             continue
