@@ -40,6 +40,7 @@ from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
 from voxpop.privacy import routes as privacy_routes
+from voxpop.profile import pages as profile_pages
 from voxpop.report import pages as report_pages
 from voxpop.rule import pages as rule_pages
 from voxpop.rule import routes as rule_routes
@@ -84,6 +85,7 @@ PAGE_ROUTERS = (
     case_setup_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/setup
     case_pages.router,
     initiative_pages.router,
+    profile_pages.router,
 )
 """The API's and the pages' routers, mounted in this order (routes are matched in order)."""
 

@@ -3,12 +3,14 @@ timeline and takes forms (with CSRF tokens), refusals come back on the page, rea
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 from sqlalchemy.orm import Session
 
 from tests.case.factories import SignIn, call, customer, make_desk, move, open_case, record
-from tests.factories import csrf_token_in
+from tests.factories import csrf_token_in, feedback
 
 pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
@@ -132,3 +134,37 @@ def test_an_admin_of_another_workspace_gets_404_for_a_case_page_and_sees_none_of
     assert [e["kind"] for e in call(http, ours.admin, "GET", f"/api/v1/cases/{case['id']}")["events"]] == [
         "opened"
     ]
+
+
+def test_the_case_page_says_who_the_customer_is_and_pages_their_timeline_linking_each_record(
+    http: httpx.Client, session: Session, browser_for: SignIn
+) -> None:
+    desk = make_desk(session)
+    me = desk.agent()
+    who = customer("Flo Header", plan="premium", region="south", value=980)
+    items = [
+        {
+            **feedback(customer=who, nps=None, text=f"Chat number {i}."),
+            "received_at": f"2024-01-{1 + i % 28:02d}T{i % 24:02d}:00:00Z",
+        }
+        for i in range(60)
+    ]
+    assert (
+        http.post("/api/v1/feedback/batch", json={"items": items}, headers=desk.admin.headers()).status_code
+        == 201
+    )
+    case_record = record(http, desk.admin, nps=2, customer=who, received_at="2025-06-01T10:00:00Z")
+    case = open_case(http, me, case_record)
+    client = browser_for(me.email)
+    html = client.get(f"/cases/{case['id']}").text
+    header = html.split('id="customer-header"')[1].split("</section>")[0]
+    assert "Flo Header" in header and who["email"] in header
+    assert 'data-attribute="plan">premium<' in header and 'data-attribute="region">south<' in header
+    assert f'href="/feedback/{case_record}">2</a>' in header and "2025-06-01" in header
+    timeline = html.split('id="timeline"')[1]
+    assert timeline.count('data-kind="feedback"') == 50 and "this case" in timeline
+    assert f'href="/feedback/{case_record}"' in timeline
+    older = re.search(r'id="timeline-older" href="([^"]+)"', timeline)
+    assert older is not None
+    rest = client.get(older.group(1).replace("&amp;", "&")).text.split('id="timeline"')[1]
+    assert rest.count('data-kind="feedback"') == 11 and 'id="timeline-older"' not in rest

@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -18,7 +18,8 @@ from voxpop.auth import service as auth_service
 from voxpop.auth.roles import Permission
 from voxpop.case import outreach, recovery, service, setup, sla, timeline
 from voxpop.case.access import Caller, caller_of
-from voxpop.case.models import CodeKind, Priority, Status
+from voxpop.case.customer_header import header_of
+from voxpop.case.models import Case, CodeKind, Priority, Status
 from voxpop.case.routes import base_url
 from voxpop.case.schemas import AssignIn, CaseChange, EmailIn, Filters, NoteIn, StatusIn, ViewIn
 from voxpop.kit import clock
@@ -111,8 +112,26 @@ def report_page(request: Request, session: SessionDep, page: PageDep) -> HTMLRes
 
 
 @router.get("/cases/{case_id}")
-def case_page(case_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    return _case(request, session, page, case_id)
+def case_page(
+    case_id: uuid.UUID,
+    request: Request,
+    session: SessionDep,
+    page: PageDep,
+    channel: Annotated[str | None, Query(max_length=100)] = None,
+    kind: Annotated[str | None, Query(max_length=100)] = None,
+    before: Annotated[str | None, Query(max_length=100)] = None,
+) -> HTMLResponse:
+    query = timeline.TimelineQuery(channel=channel or None, kind=kind or None, before=before or None)
+    return _case(request, session, page, case_id, query=query)
+
+
+def _timeline(
+    session: Session, caller: Caller, case: Case, query: timeline.TimelineQuery
+) -> timeline.TimelinePage:
+    """The customer's timeline a page at a time; an anonymous record's case shows its own records."""
+    if case.customer_id is None:
+        return timeline.TimelinePage(timeline.records_of_case(session, case), query, None)
+    return timeline.page_of_customer(session, case.workspace_id, case.customer_id, query, caller)
 
 
 def _case(
@@ -122,10 +141,16 @@ def _case(
     case_id: uuid.UUID,
     problems: list[str] | None = None,
     status_code: int = 200,
+    query: timeline.TimelineQuery | None = None,
 ) -> HTMLResponse:
     caller = caller_of(session, page.principal)
     case = service.get(session, caller, case_id)
     codes = setup.codes(session, case.workspace_id)
+    customer = (
+        header_of(session, case.workspace_id, case.customer_id, page.principal.role)
+        if case.customer_id
+        else None
+    )
     return render(
         request,
         "case/case.html",
@@ -134,8 +159,8 @@ def _case(
         case=case,
         moves=service.NEXT[Status(case.status)],
         events=service.events(session, case),
-        timeline=timeline.of_case(session, case),
-        record_ids=set(service.feedback_ids(session, case)),
+        customer=customer,
+        timeline=_timeline(session, caller, case, query or timeline.TimelineQuery()),
         root_causes=[c for c in codes if c.kind == CodeKind.ROOT_CAUSE],
         resolutions=[c for c in codes if c.kind == CodeKind.RESOLUTION],
         templates=setup.templates(session, case.workspace_id),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -312,3 +313,24 @@ def pending_job(
     if other_than is not None:
         query = query.where(Job.id != other_than)
     return session.scalars(query.order_by(Job.run_after)).first()
+
+
+def cases_of_customer(session: Session, scope: Scope, customer_id: uuid.UUID, limit: int) -> list[Case]:
+    """The customer's cases the scope may see, open ones first, newest first (ix_cases_workspace_customer)."""
+    still_open = case((Case.status.in_(OPEN_STATUSES), 0), else_=1)
+    query = select(Case).where(scope.condition(), Case.customer_id == customer_id)
+    return list(session.scalars(query.order_by(still_open, Case.opened_at.desc()).limit(limit)))
+
+
+def cases_of_records(
+    session: Session, scope: Scope, feedback_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """{record id: case id} for the records among these that belong to a case the scope may see."""
+    if not feedback_ids:
+        return {}
+    rows = session.execute(
+        select(CaseRecord.feedback_id, Case.id)
+        .join(Case, Case.id == CaseRecord.case_id)
+        .where(scope.condition(), CaseRecord.feedback_id.in_(list(feedback_ids)))
+    )
+    return {row.feedback_id: row.id for row in rows}

@@ -257,6 +257,12 @@ class TimelineEntry(BaseModel):
     title: str | None
     text: str | None
     scores: dict[str, float]
+    type: str | None = Field(
+        None, description="the record's kind (review, support_ticket…) or the event's type"
+    )
+    case_id: uuid.UUID | None = Field(
+        None, description="the case the record belongs to, if the caller may see it"
+    )
 
 
 class DeliveryRef(BaseModel):

@@ -5,6 +5,7 @@ case; opening, assignment, closing and reopening also go to the audit log. Nothi
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -198,6 +199,18 @@ def get(session: Session, caller: Caller, case_id: uuid.UUID) -> Case:
 
 def feedback_ids(session: Session, case: Case) -> list[uuid.UUID]:
     return repository.feedback_ids(session, case.id)
+
+
+def of_customer(session: Session, caller: Caller, customer_id: uuid.UUID, limit: int = 20) -> list[Case]:
+    """The customer's cases the caller may see, open ones first."""
+    return repository.cases_of_customer(session, scope_of(session, caller), customer_id, limit)
+
+
+def cases_of_records(
+    session: Session, caller: Caller, feedback_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """{record id: case id} for these records that belong to a case the caller may see."""
+    return repository.cases_of_records(session, scope_of(session, caller), feedback_ids)
 
 
 def events(session: Session, case: Case) -> list[CaseEvent]:

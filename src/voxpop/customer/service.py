@@ -9,7 +9,7 @@ identities are all new creates a customer.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -216,3 +216,24 @@ def list_page(session: Session, workspace_id: uuid.UUID, limit: int, offset: int
 def delete(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
     """Delete the customer row and its identities; callers delete the customer's records first."""
     return repository.delete_customer(session, workspace_id, customer_id)
+
+
+def pseudonym(customer_id: uuid.UUID) -> str:
+    """A short reference to a customer that names nobody: `C-3F9A2C1B`, from the start of their id."""
+    return "C-" + customer_id.hex[:8].upper()
+
+
+def display_name(customer_id: uuid.UUID, name: str | None, personal: bool) -> str:
+    """How pages name a customer: their name for roles that see personal data, else their pseudonym."""
+    if personal and name:
+        return name
+    return ("Unnamed customer " if personal else "Customer ") + pseudonym(customer_id)
+
+
+def display_names(
+    session: Session, workspace_id: uuid.UUID, customer_ids: Iterable[uuid.UUID], personal: bool
+) -> dict[uuid.UUID, str]:
+    """Display names of many customers in one read (a list of records names each row's customer)."""
+    ids = [i for i in set(customer_ids) if i is not None]
+    names = repository.details_of(session, workspace_id, ids) if personal else {}
+    return {i: display_name(i, names.get(i, {}).get("name"), personal) for i in ids}

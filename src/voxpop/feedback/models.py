@@ -19,6 +19,8 @@ class Feedback(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "source", "external_id"),
         Index("ix_feedback_workspace_received", "workspace_id", "received_at"),
+        # a customer's timeline, newest first, a keyset page at a time, and its channels and kinds (migration 0020)
+        Index("ix_feedback_customer_received", "customer_id", "received_at", "id", "channel", "kind"),
         Index(  # covers the dashboards' figures on both stores (migration 0011)
             "ix_feedback_workspace_channel_received",
             "workspace_id",
@@ -34,9 +36,7 @@ class Feedback(IdMixin, Base):
     )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
-    customer_id: Mapped[uuid.UUID | None] = mapped_column(
-        ForeignKey("customers.id", ondelete="CASCADE"), index=True
-    )
+    customer_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))
     channel: Mapped[str] = mapped_column(String(50))
     source: Mapped[str] = mapped_column(String(100))

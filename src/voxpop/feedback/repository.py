@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from voxpop.feedback.models import Feedback
@@ -77,3 +77,55 @@ def nps_answers(
         .order_by(Feedback.received_at)
     )
     return [(cid, at, nps) for cid, at, nps in rows if cid is not None and nps is not None]
+
+
+def timeline_page(
+    session: Session,
+    workspace_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    channel: str | None = None,
+    kind: str | None = None,
+) -> list[Feedback]:
+    """The customer's records received before `before` (time, id), newest first: a keyset page read from
+    ix_feedback_customer_received (migration 0020), as fast on the last page as on the first."""
+    query = select(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+    if before is not None:
+        query = query.where(tuple_(Feedback.received_at, Feedback.id) < tuple_(*before))
+    if channel:
+        query = query.where(Feedback.channel == channel)
+    if kind:
+        query = query.where(Feedback.kind == kind)
+    order = (Feedback.received_at.desc(), Feedback.id.desc())
+    return list(session.scalars(query.order_by(*order).limit(limit)))
+
+
+def channels_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[tuple[str, str, int]]:
+    """(channel, kind, records) of the customer's records, counted from ix_feedback_customer_received alone.
+    Selected by the customer only: all their records are in their workspace, and the caller found them in
+    `workspace_id` (a workspace term let SQLite without statistics read the whole workspace's index)."""
+    del workspace_id
+    rows = session.execute(
+        select(Feedback.channel, Feedback.kind, func.count())
+        .where(Feedback.customer_id == customer_id)
+        .group_by(Feedback.channel, Feedback.kind)
+    )
+    return [(channel, kind, int(n)) for channel, kind, n in rows]
+
+
+def latest_score(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, metric: str
+) -> tuple[float, datetime, uuid.UUID] | None:
+    """The customer's newest answer of one score column (nps, csat, ces, rating), when and in which record."""
+    column = getattr(Feedback, metric)
+    row = session.execute(
+        select(column, Feedback.received_at, Feedback.id)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+        .where(column.is_not(None))
+        .order_by(Feedback.received_at.desc(), Feedback.id.desc())
+        .limit(1)
+    ).first()
+    return (float(row[0]), row[1], row[2]) if row else None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -128,3 +129,43 @@ def nps_answers(
 ) -> list[tuple[uuid.UUID, datetime, int]]:
     """(customer id, received at, NPS) of these customers' NPS answers received after `after`, oldest first."""
     return repository.nps_answers(session, workspace_id, customer_ids, after) if customer_ids else []
+
+
+SCORES = ("nps", "csat", "ces", "rating")
+
+
+@dataclass(frozen=True)
+class LatestScore:
+    value: float
+    at: datetime
+    feedback_id: uuid.UUID
+
+
+def timeline_page(
+    session: Session,
+    workspace_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    channel: str | None = None,
+    kind: str | None = None,
+) -> list[FeedbackOut]:
+    """One page of the customer's records received before `before` (time, id), newest first."""
+    rows = repository.timeline_page(session, workspace_id, customer_id, before, limit, channel, kind)
+    return [FeedbackOut.model_validate(r) for r in rows]
+
+
+def channels_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[tuple[str, str, int]]:
+    """(channel, kind, records) of the customer's records: what their timeline can be filtered by. The customer
+    must be one of the workspace's (callers have found them in it)."""
+    return repository.channels_of_customer(session, workspace_id, customer_id)
+
+
+def latest_scores(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> dict[str, LatestScore]:
+    """The customer's newest NPS, CSAT, CES and star rating, each with when it was given."""
+    found = {m: repository.latest_score(session, workspace_id, customer_id, m) for m in SCORES}
+    return {m: LatestScore(*row) for m, row in found.items() if row is not None}

@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 
 from voxpop.auth.roles import Permission
+from voxpop.customer.pages import names_for
 from voxpop.insight import (
     causes,
     changes,
@@ -238,6 +239,7 @@ def records_page(
         "csv",
         page=page,
         found=found,
+        customers=names_for(session, page, [r.customer_id for r in found.items]),
         metric=metric,
         filters=chosen,
         number=number,

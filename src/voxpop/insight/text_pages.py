@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from voxpop.customer.pages import names_for
 from voxpop.insight import theme_impact
 from voxpop.insight.filters import FiltersDep
 from voxpop.insight.service import SliceQuery
@@ -69,6 +70,7 @@ def search_page(
         mode=mode,
         like=like,
         hits=hits,
+        customers=names_for(session, page, [hit["record"].customer_id for hit in hits]),
         nearest=nearest,
         filters=chosen,
         progress=text_service.analysis_progress(session, workspace_id),

@@ -70,3 +70,23 @@ def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUI
 
 def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> int:
     return repository.delete_of_customer(session, workspace_id, customer_id)
+
+
+def timeline_page(
+    session: Session,
+    workspace_id: uuid.UUID,
+    customer_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+    channel: str | None = None,
+) -> list[EventOut]:
+    """One page of the customer's events before `before` (time, id), newest first."""
+    rows = repository.timeline_page(session, workspace_id, customer_id, before, limit, channel)
+    return [EventOut.model_validate(e) for e in rows]
+
+
+def channels_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[tuple[str | None, int]]:
+    """(channel, events) of the customer's journey events."""
+    return repository.channels_of_customer(session, workspace_id, customer_id)

@@ -381,3 +381,16 @@ def erase_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uu
         rows = delete(model).where(model.workspace_id == workspace_id, model.customer_id == customer_id)
         session.execute(rows, execution_options={"synchronize_session": False})
     return int(erased.rowcount)  # type: ignore[attr-defined]
+
+
+def response_with_version(
+    session: Session, workspace_id: uuid.UUID, response_id: uuid.UUID
+) -> tuple[SurveyResponse, SurveyVersion, Survey] | None:
+    """A response of the workspace with the survey version it was given on, and its survey."""
+    row = session.execute(
+        select(SurveyResponse, SurveyVersion, Survey)
+        .join(SurveyVersion, SurveyVersion.id == SurveyResponse.version_id)
+        .join(Survey, Survey.id == SurveyResponse.survey_id)
+        .where(SurveyResponse.workspace_id == workspace_id, SurveyResponse.id == response_id)
+    ).first()
+    return (row[0], row[1], row[2]) if row is not None else None

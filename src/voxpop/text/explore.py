@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -85,6 +86,7 @@ def theme_detail(session: Session, workspace_id: uuid.UUID, theme_id: uuid.UUID)
                 "end": sentence.end,
                 "sentiment": sentence.sentiment_label,
                 "received_at": record.received_at,
+                "customer_id": record.customer_id,
             }
             for sentence, record in _one_per_record(examples)
         ],
@@ -285,3 +287,48 @@ def monthly_volumes(
     for row in rows:
         volumes.setdefault(row.theme_id, {})[row.month] = int(row.records)
     return {theme: [(m, counts.get(m, 0)) for m in recent] for theme, counts in volumes.items()}
+
+
+@dataclass(frozen=True)
+class MonthSentiment:
+    month: str
+    mean: float
+    records: int
+
+
+@dataclass(frozen=True)
+class RaisedTheme:
+    id: uuid.UUID
+    name: str
+    records: int
+    sentiment: float | None
+    last_at: datetime
+
+
+CUSTOMER_RECENT = 1000
+"""A customer's sentiment and themes are read from their newest records, this many at most, so that the
+customer page of a customer with 10,000 records stays fast (docs/benchmarks.md); the page says so."""
+
+
+def customer_sentiment(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[MonthSentiment]:
+    """The mean sentiment (-1…1) of the customer's newest analysed records, month by month."""
+    rows = repository.customer_sentiment_by_month(session, workspace_id, customer_id, CUSTOMER_RECENT)
+    return [MonthSentiment(str(r.month), float(r.mean), int(r.records)) for r in rows]
+
+
+def customer_themes(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, limit: int = 12
+) -> list[RaisedTheme]:
+    """The themes the customer's newest records raised, most records first, named with their parent theme."""
+    names = {t.id: t for t in repository.themes(session, workspace_id)}
+    found = []
+    for row in repository.customer_themes(session, workspace_id, customer_id, CUSTOMER_RECENT, limit):
+        ref = _theme_ref(names, row.theme_id)
+        if ref is None:
+            continue
+        name = f"{ref['parent']['name']} › {ref['name']}" if ref["parent"] else ref["name"]
+        sentiment = float(row.sentiment) if row.sentiment is not None else None
+        found.append(RaisedTheme(row.theme_id, name, int(row.records), sentiment, row.last_at))
+    return found

@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from voxpop.auth.roles import Permission
+from voxpop.customer.pages import names_for
 from voxpop.feedback import service as feedback_service
 from voxpop.kit.errors import DomainError, Invalid, Problem
 from voxpop.kit.jobs import enqueue
 from voxpop.kit.settings import get_settings
+from voxpop.survey import answers as survey_answers
 from voxpop.text import explore, jobs, service, themes
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import PageContext, PageDep, page_permission, render
@@ -71,8 +73,16 @@ def theme_page(
     detail = explore.theme_detail(session, page.principal.workspace_id, theme_id)
     others = [v for v in explore.theme_tree(session, page.principal.workspace_id) if v.id != theme_id]
     busiest = max((row["records"] for row in detail["trend"]), default=0)
+    customers = names_for(session, page, [e["customer_id"] for e in detail["examples"]])
     return render(
-        request, "text/theme.html", page=page, others=others, busiest=busiest, error=error, **detail
+        request,
+        "text/theme.html",
+        page=page,
+        others=others,
+        busiest=busiest,
+        error=error,
+        customers=customers,
+        **detail,
     )
 
 
@@ -152,9 +162,18 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 
 @router.get("/feedback/{feedback_id}")
 def record_page(feedback_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
-    record = feedback_service.get(session, page.principal.workspace_id, feedback_id)
-    analysis = explore.record_analysis(session, page.principal.workspace_id, feedback_id)
-    return render(request, "text/record.html", page=page, record=record, analysis=analysis)
+    workspace_id = page.principal.workspace_id
+    record = feedback_service.get(session, workspace_id, feedback_id)
+    analysis = explore.record_analysis(session, workspace_id, feedback_id)
+    return render(
+        request,
+        "text/record.html",
+        page=page,
+        record=record,
+        analysis=analysis,
+        customers=names_for(session, page, [record.customer_id]),
+        survey=survey_answers.of_record(session, workspace_id, record.source, record.external_id),
+    )
 
 
 @router.get("/ideas")

@@ -381,3 +381,62 @@ def delete_themes(session: Session, workspace_id: uuid.UUID, theme_ids: Sequence
     if theme_ids:
         unassign_theme(session, workspace_id, theme_ids)
         session.execute(delete(Theme).where(Theme.workspace_id == workspace_id, Theme.id.in_(theme_ids)))
+
+
+def _newest_records(workspace_id: uuid.UUID, customer_id: uuid.UUID, most: int) -> Any:
+    """The customer's `most` newest records (id, received_at), read from ix_feedback_customer_received. Named
+    `feedback`, so the periods' SQL (`feedback.received_at`) reads it; queries start from it, so the planner
+    looks their analyses up by record instead of scanning the workspace."""
+    return (
+        select(Feedback.id, Feedback.received_at)
+        .where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
+        .order_by(Feedback.received_at.desc(), Feedback.id.desc())
+        .limit(most)
+        .subquery("feedback")
+    )
+
+
+def customer_sentiment_by_month(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, most: int
+) -> list[Any]:
+    """(month, mean sentiment, records) of the customer's `most` newest records that were analysed, oldest
+    month first."""
+    month, _ = periods.received("month", session.get_bind().dialect.name)
+    recent = _newest_records(workspace_id, customer_id, most)
+    query = (
+        select(
+            month.label("month"),
+            func.avg(TextAnalysis.sentiment_score).label("mean"),
+            func.count().label("records"),
+        )
+        .select_from(recent)
+        .join(TextAnalysis, TextAnalysis.feedback_id == recent.c.id)
+        .where(TextAnalysis.sentiment_score.is_not(None))
+        .group_by(month)
+        .order_by(month)
+    )
+    return list(session.execute(query))
+
+
+def customer_themes(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID, most: int, limit: int
+) -> list[Any]:
+    """(theme id, records, mean sentence sentiment, last mentioned) of the themes the customer's `most` newest
+    records raised, most records first."""
+    recent = _newest_records(workspace_id, customer_id, most)
+    records = func.count(func.distinct(TextSentence.feedback_id)).label("records")
+    query = (
+        select(
+            TextSentence.theme_id,
+            records,
+            func.avg(TextSentence.sentiment_score).label("sentiment"),
+            func.max(recent.c.received_at).label("last_at"),
+        )
+        .select_from(recent)
+        .join(TextSentence, TextSentence.feedback_id == recent.c.id)
+        .where(TextSentence.theme_id.is_not(None))
+        .group_by(TextSentence.theme_id)
+        .order_by(records.desc())
+        .limit(limit)
+    )
+    return list(session.execute(query))

@@ -1,0 +1,3 @@
+from tests.case.conftest import browser_for
+
+__all__ = ["browser_for"]
