@@ -23,9 +23,11 @@ from voxpop.text import explore as text_explore
 LABELS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES (mean, 1–7)", "rating": "Star rating (mean)"}
 UNITS = {"nps": "points", "csat": "points", "ces": "", "rating": "stars"}
 FORMATS = {"nps": "{:+.0f}", "csat": "{:.0f} %", "ces": "{:.2f}", "rating": "{:.2f}"}
-SHOWN = 8
+SHOWN = 10
 """Movements on the list; the rest are counted."""
 SPARK_WEEKS = 13
+WITH_CAUSES = 5
+"""Movements whose likely causes are looked for (four queries each); none without themes yet."""
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,10 @@ def items(session: Session, workspace_id: uuid.UUID, scan: Scan, until: date) ->
     """The top movements with their likely causes (themes that moved with them, by name)."""
     names = {view.id: view.name for view in text_explore.theme_tree(session, workspace_id)}
     shown = []
-    for movement in scan.movements[:SHOWN]:
+    for rank, movement in enumerate(scan.movements[:SHOWN]):
+        if not names or rank >= WITH_CAUSES:
+            shown.append(Item(movement, [], movement.evidence(until)))
+            continue
         found = causes.likely_causes(
             session,
             workspace_id,

@@ -43,6 +43,7 @@ MIN_WEEK_N = 3
 """A week with fewer answers than this is left out of a segment's series (its value is mostly noise)."""
 ALPHA = 0.05
 ECHO_DAYS = 42
+ECHO_SHARE = 0.5
 SAMPLE = 2000
 """Recent records read to find the record attributes worth scanning."""
 
@@ -266,7 +267,11 @@ def scan(session: Session, workspace_id: uuid.UUID, since: date | None, until: d
             impact=abs(c.comparison.difference or 0) * SCALE[c.metric] * c.people,
         )
         for c, q in zip(candidates, q_values, strict=True)
-        if q is not None and q < ALPHA and not c.recovery
+        if q is not None
+        and q < ALPHA
+        and not c.recovery
+        and c.comparison.a.reliable
+        and c.comparison.b.reliable
     ]
     ranked = sorted(_without_echoes(_merged(found)), key=lambda m: -m.impact)
     return Scan(ranked, everyone, len(candidates), time.perf_counter() - began, fields)
@@ -288,8 +293,9 @@ def _merged(found: list[Movement]) -> list[Movement]:
 
 
 def _without_echoes(found: list[Movement]) -> list[Movement]:
-    """A segment that moved with everyone — by as much as everyone did, within its interval, around the same
-    time — tells nothing of its own: everyone's movement is on the list already."""
+    """A segment holding most of everyone's answers that moved with everyone — by as much as everyone did,
+    within its interval, around the same time — tells nothing of its own (English answers, email, consumers):
+    everyone's movement is on the list already. A smaller segment stays: its own change is news."""
     overall = [m for m in found if m.field is None]
 
     def echoes(m: Movement) -> bool:
@@ -297,6 +303,7 @@ def _without_echoes(found: list[Movement]) -> list[Movement]:
         return any(
             e.metric == m.metric
             and abs((e.start - m.start).days) <= ECHO_DAYS
+            and c.a.n >= ECHO_SHARE * e.comparison.a.n
             and c.low is not None
             and c.high is not None
             and c.low <= (e.comparison.difference or 0) <= c.high

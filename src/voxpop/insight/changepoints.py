@@ -1,7 +1,7 @@
 """Since when: the change points of a weekly series, by penalised least squares (binary segmentation, from
 the `ruptures` library), rather than fixed calendar periods.
 
-The penalty is a BIC-like 4 σ² log T, σ estimated robustly from the week-to-week differences (their median
+The penalty is the BIC-like 2 σ² log T (Yao 1988), σ estimated robustly from the week-to-week differences (their median
 absolute deviation), so a series of pure noise is seldom split and a step of a few σ held for a few weeks is
 found. Whether a split is a real movement is then decided by the metric's own test on the answers on each
 side (insight/attention.py), not by the penalty."""
@@ -15,7 +15,7 @@ from typing import Any
 
 MIN_WEEKS = 4
 """A regime lasts at least this many weeks: shorter wobbles are noise at weekly grain."""
-PENALTY = 4.0
+PENALTY = 2.0
 
 
 def noise_scale(values: Sequence[float]) -> float:
