@@ -26,6 +26,7 @@ from voxpop.customer import routes as customer_routes
 from voxpop.delivery import pages as delivery_pages
 from voxpop.delivery import routes as delivery_routes
 from voxpop.feedback import routes as feedback_routes
+from voxpop.home import pages as home_pages
 from voxpop.ingest import pages as ingest_pages
 from voxpop.ingest import routes as ingest_routes
 from voxpop.initiative import pages as initiative_pages
@@ -72,6 +73,7 @@ API_ROUTERS = (
 )
 PAGE_ROUTERS = (
     auth_pages.router,
+    home_pages.router,
     insight_pages.router,
     ingest_pages.router,
     insight_text_pages.router,  # before text_pages, whose /themes/{theme_id} would take /themes/impact

@@ -56,7 +56,7 @@ def same(csv_row: list[str], xlsx_row: list[str]) -> bool:
 @pytest.mark.parametrize(
     ("path", "tables"),
     [
-        ("/", {"scores", "channels", "months"}),
+        ("/overview", {"scores", "channels", "months"}),
         ("/trends?metric=nps&by=month", {"nps-month"}),
         ("/changes?metric=nps", {"overall", "movements"}),
         ("/journey", {"stage-by-channel", "touchpoints", "precursors"}),

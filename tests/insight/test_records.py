@@ -166,8 +166,8 @@ def drill_links(html: str) -> list[tuple[str, int]]:
 @pytest.mark.parametrize(
     "path",
     [
-        "/?where=channel=email&since=2025-09-01",
-        "/?where=customer.region=north&until=2025-10-31",
+        "/overview?where=channel=email&since=2025-09-01",
+        "/overview?where=customer.region=north&until=2025-10-31",
         "/trends?metric=nps&by=month&where=customer.region=north",
         "/trends?metric=csat&by=week",
         "/changes?metric=nps&period=month",

@@ -39,8 +39,11 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
 
 
 def signed_in(page: Page, email: str) -> None:
+    """Signed in, on the home page first, then on the overview of all records."""
     sign_in(page, email)
     expect(page).to_have_url(re.compile(r"/$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("What needs attention")
+    page.goto("/overview")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
 
 
@@ -151,7 +154,7 @@ def test_a_user_signs_in_imports_a_file_through_the_page_and_sees_the_numbers_mo
     assert first[0] == "7" and "nps" in first[1].lower() and "10" in first[2]
     assert second[0] == "23" and "date" in second[1].lower() and second[2].strip()
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Overview").click()
     assert total_records(page) == expected["total"] == 38
     assert tile_n(page, "nps") == expected["nps_n"]
     assert tile_n(page, "csat") == expected["total"]
@@ -208,7 +211,7 @@ def test_the_workspace_switcher_shows_only_the_users_workspaces_and_switches(
         "/workspace", form={"csrf_token": csrf_of(page), "workspace_id": str(cobalt)}, max_redirects=0
     )
     assert reply.status == 303
-    page.goto("/")
+    page.goto("/overview")
     expect(page.locator("h1 .sub")).to_have_text(other)
     assert total_records(page) == totals[other]
 

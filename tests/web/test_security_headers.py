@@ -101,6 +101,7 @@ def test_access_logs_keep_no_query_values_or_survey_tokens(access_log: Captured,
 
 PAGES = (
     "/",
+    "/overview",
     "/trends",
     "/changes",
     "/journey",
@@ -141,6 +142,8 @@ def test_every_page_renders_under_its_policy_without_a_violation(
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("correct horse 1")
     page.get_by_role("button", name="Sign in").click()
+    expect(page.locator("#attention")).to_be_visible()
+    page.goto("/overview")
     expect(page.locator(".bar span").first).to_be_visible()
     widths = page.locator(".bar span").evaluate_all("bars => bars.map(b => b.getBoundingClientRect().width)")
     assert len(set(widths)) > 1  # each bar's inline width applies

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from voxpop.case.models import (
@@ -120,7 +120,12 @@ def inbox(
     return list(session.scalars(query.order_by(*order[filters.sort], Case.id).limit(limit).offset(offset)))
 
 
-def _filtered(query: Select[Case], filters: Filters, user_id: uuid.UUID | None) -> Select[Case]:
+def count(session: Session, scope: Scope, filters: Filters, user_id: uuid.UUID | None) -> int:
+    query = _filtered(select(func.count(Case.id)).where(scope.condition()), filters, user_id)
+    return int(session.scalar(query) or 0)
+
+
+def _filtered(query: Select[Any], filters: Filters, user_id: uuid.UUID | None) -> Select[Any]:
     if filters.status == "open":
         query = query.where(Case.status.in_(OPEN_STATUSES))
     elif filters.status is not None:

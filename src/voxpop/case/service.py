@@ -226,6 +226,15 @@ def inbox(
     return repository.inbox(session, scope_of(session, caller), filters, caller.user_id, limit, offset)
 
 
+def waiting(session: Session, caller: Caller) -> tuple[int, int]:
+    """How many of the caller's cases are open, and how many of those have broken an SLA."""
+    scope = scope_of(session, caller)
+    return (
+        repository.count(session, scope, Filters(status="open"), caller.user_id),
+        repository.count(session, scope, Filters(status="open", sla="breached"), caller.user_id),
+    )
+
+
 def assign(session: Session, caller: Caller, case_id: uuid.UUID, data: AssignIn) -> Case:
     case = get(session, caller, case_id)
     if data.team_id is not None and repository.team(session, case.workspace_id, data.team_id) is None:

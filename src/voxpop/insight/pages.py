@@ -60,7 +60,7 @@ def _page(
     )
 
 
-@router.get("/")
+@router.get("/overview")
 def overview_page(
     request: Request,
     session: SessionDep,

@@ -455,3 +455,55 @@ def theme_counts(session: Session, scope: Scope) -> dict[uuid.UUID, dict[str, in
 def records_with_text(session: Session, scope: Scope) -> int:
     query = _scoped(select(func.count(Feedback.id)), scope, []).where(Feedback.text.is_not(None))
     return int(session.execute(query).scalar_one())
+
+
+def cells_by(
+    session: Session, scope: Scope, fields: list[Field]
+) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
+    """One row per group of `fields`: its keys and every metric's sums (`{metric: sums}`), in one pass; the
+    attention scan reads a segment's weekly series of every metric from this."""
+    sums = [
+        column.label(f"{metric}__{name}")
+        for metric, columns in METRIC_SUMS.items()
+        for name, column in columns.items()
+    ]
+    keys = [f.expression.label(f"g{i}") for i, f in enumerate(fields)]
+    query = _scoped(select(*keys, *sums), scope, fields).group_by(*_groupings(fields))
+    cells = []
+    for row in _aggregate(session, query, scope, fields):
+        found: dict[str, dict[str, Any]] = {metric: {} for metric in METRIC_SUMS}
+        for label, value in row._mapping.items():
+            if "__" in str(label):
+                metric, name = str(label).split("__")
+                found[metric][name] = value
+        cells.append((tuple(row._mapping[f"g{i}"] for i in range(len(fields))), found))
+    return cells
+
+
+def customer_attribute_spread(session: Session, workspace_id: uuid.UUID) -> dict[str, int]:
+    """Each customer attribute's key and how many distinct values it takes (from the attribute index)."""
+    indexed = CustomerAttributeValue
+    query = (
+        select(indexed.key, func.count(func.distinct(indexed.value)))
+        .where(indexed.workspace_id == workspace_id)
+        .group_by(indexed.key)
+    )
+    return {key: int(count) for key, count in session.execute(query)}
+
+
+def data_stamp(session: Session, workspace_id: uuid.UUID) -> tuple[Any, ...]:
+    """What changes when records arrive, change or are analysed: a cached scan is stale when this moves."""
+    records = select(func.count(Feedback.id), func.max(Feedback.updated_at)).where(
+        Feedback.workspace_id == workspace_id
+    )
+    sentences = select(func.count(TextSentence.id)).where(TextSentence.workspace_id == workspace_id)
+    return (*session.execute(records).one(), session.scalar(sentences))
+
+
+def scored_rows(session: Session, scope: Scope, fields: list[Field]) -> list[tuple[Any, ...]]:
+    """Every record of the scope with a score: (nps, csat, ces, rating, *each field's value), in one pass over
+    the records, for the attention scan to group in many ways at once (one grouped query per field cost 6×)."""
+    scores: list[Any] = [Feedback.nps, Feedback.csat, Feedback.ces, Feedback.rating]
+    columns = select(*scores, *[f.expression for f in fields])
+    query = _scoped(columns, scope, fields).where(or_(*(score.is_not(None) for score in scores)))
+    return [tuple(row) for row in _aggregate(session, query, scope, fields)]

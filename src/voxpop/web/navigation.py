@@ -36,6 +36,7 @@ NAVIGATION: tuple[Group, ...] = (
         "Understand",
         (
             Link("Home", "/", exact=True),
+            Link("Overview", "/overview"),
             Link("Trends", "/trends"),
             Link("What changed", "/changes"),
             Link("Drivers", "/drivers"),
