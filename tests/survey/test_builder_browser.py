@@ -66,6 +66,8 @@ def build_the_nps_survey(page: Page, slug: str) -> None:
     expect(page.locator("#error-summary")).to_be_focused()
     no_blocking_violations(page)
     page.locator("#q-topic").get_by_role("link", name="Close").click()
+    expect(page.locator("#q-topic .q-editor")).to_have_count(0)
+    expect(page.locator("#q-topic .q-text")).to_have_text("What was it about?")
 
 
 def add_german(page: Page) -> None:

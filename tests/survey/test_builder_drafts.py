@@ -45,7 +45,7 @@ class Builder:
 
     def question_card(self, qid: str) -> str:
         found = re.search(
-            rf'<li class="question[^"]*" id="q-{qid}">(.*?)</li>\s*(?:<li class="question|</ol>)',
+            rf'<li class="question[^"]*" id="q-{qid}"[^>]*>(.*?)</li>\s*(?:<li class="question|</ol>)',
             self.page.text,
             re.S,
         )
@@ -196,6 +196,14 @@ def test_questions_move_duplicate_and_delete(http: httpx.Client, session: Sessio
     builder.send("page_up", page="1")
     pages = builder.definition()["pages"]
     assert [[q["id"] for q in p["questions"]] for p in pages] == [["short_text", "csat"], ["nps"]]
+    builder.send("question_place", question="csat", page="0", position="0")
+    pages = builder.definition()["pages"]
+    assert [[q["id"] for q in p["questions"]] for p in pages] == [["csat", "short_text"], ["nps"]]
+    reply = builder.send("question_place", question="nps", page="0", position="1")
+    assert reply.status_code == 422  # page 2 would be empty
+    builder.send("question_place", question="short_text", page="1", position="1")
+    pages = builder.definition()["pages"]
+    assert [[q["id"] for q in p["questions"]] for p in pages] == [["csat"], ["nps", "short_text"]]
     builder.send("page_delete", page="1")
     assert len(builder.definition()["pages"]) == 1
 

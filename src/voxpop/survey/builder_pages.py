@@ -160,6 +160,8 @@ def _apply(raw: Raw, op: str, form: Form, anchor: str, language: str) -> tuple[R
         return changed, f"q-{made}", made
     if op in ("question_up", "question_down"):
         return editing.move_question(raw, qid, -1 if op == "question_up" else 1), anchor, None
+    if op == "question_place":
+        return editing.place_question(raw, qid, page_index, _int(form, "position")), anchor, None
     if op == "question_duplicate":
         changed, made = editing.duplicate_question(raw, qid)
         return changed, f"q-{made}", made

@@ -208,6 +208,21 @@ def move_question(raw: Raw, question_id: str, step: int) -> Raw:
     return out
 
 
+def place_question(raw: Raw, question_id: str, page_index: int, position: int) -> Raw:
+    """Puts a question at `position` of page `page_index` (what dragging it there does)."""
+    out = copy.deepcopy(raw)
+    p, i = locate(out, question_id)
+    pages = out["pages"]
+    if not 0 <= page_index < len(pages):
+        raise Refused("there is no such page (reload the page)")
+    if p != page_index and len(pages[p]["questions"]) == 1:
+        raise Refused(f"it is the only question on page {p + 1}; move the page instead, or delete the page")
+    moved = pages[p]["questions"].pop(i)
+    target = pages[page_index]["questions"]
+    target.insert(max(0, min(position, len(target))), moved)
+    return out
+
+
 def duplicate_question(raw: Raw, question_id: str) -> tuple[Raw, str]:
     out = copy.deepcopy(raw)
     p, i = locate(out, question_id)

@@ -49,7 +49,7 @@ def first(survey: Survey, definition: Definition, language: str) -> Visit:
 def answer(survey: Survey, definition: Definition, form: Mapping[str, list[str]]) -> Visit:
     """The page after the one sent (or the same page with its problems), as the real survey would go on."""
     language = _one(form, "_lang") or definition.default_language
-    answers = _answers(form)
+    answers = _answers(form, {q.id for q in definition.questions()})
     raw_page = _one(form, "_page")
     index = int(raw_page) if raw_page.isdigit() else -1
     if not 0 <= index < len(definition.pages):
@@ -72,12 +72,23 @@ def page_view(current: Visit, csrf_token: str) -> views.PageView:
     return replace(view, start=state)
 
 
-def _answers(form: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+def _answers(form: Mapping[str, Sequence[str]], known: set[str]) -> dict[str, Any]:
+    """The answers carried by the form, only of the survey's questions and of the shapes answers have."""
     try:
         found = json.loads(_one(form, ANSWERS_FIELD) or "{}")
     except json.JSONDecodeError:
         return {}
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if k in known and _answer_shaped(v)}
+
+
+def _answer_shaped(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(isinstance(v, str | int) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(v, int) for v in value.values())
+    return isinstance(value, str | int)
 
 
 def _one(form: Mapping[str, Sequence[str]], name: str) -> str:
