@@ -19,6 +19,7 @@ from voxpop import registry
 from voxpop.audit import pages as audit_pages
 from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
+from voxpop.case import open_pages as case_open_pages
 from voxpop.case import pages as case_pages
 from voxpop.case import routes as case_routes
 from voxpop.case import setup_pages as case_setup_pages
@@ -80,6 +81,7 @@ PAGE_ROUTERS = (
     delivery_pages.router,
     rule_pages.router,
     case_setup_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/setup
+    case_open_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/new
     case_pages.router,
     initiative_pages.router,
 )
