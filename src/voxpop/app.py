@@ -40,6 +40,7 @@ from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
+from voxpop.members import pages as members_pages
 from voxpop.privacy import routes as privacy_routes
 from voxpop.report import pages as report_pages
 from voxpop.rule import pages as rule_pages
@@ -84,6 +85,7 @@ PAGE_ROUTERS = (
     case_open_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/new
     case_pages.router,
     initiative_pages.router,
+    members_pages.router,
 )
 """The API's and the pages' routers, mounted in this order (routes are matched in order)."""
 
