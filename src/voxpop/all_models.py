@@ -1,7 +1,7 @@
 """Imports every table so that Alembic and the test database see the whole schema."""
 
 from voxpop.audit.models import AuditEvent
-from voxpop.auth.models import ApiKey, Membership, SignInFailures, User
+from voxpop.auth.models import ApiKey, Invitation, Membership, SignInFailures, User
 from voxpop.case.models import (
     Case,
     CaseCode,
@@ -58,6 +58,7 @@ __all__ = [
     "ImportRejection",
     "Initiative",
     "Insight",
+    "Invitation",
     "Job",
     "JourneyEvent",
     "Membership",

@@ -19,6 +19,7 @@ from voxpop import registry
 from voxpop.audit import pages as audit_pages
 from voxpop.audit import routes as audit_routes
 from voxpop.auth import pages as auth_pages
+from voxpop.case import open_pages as case_open_pages
 from voxpop.case import pages as case_pages
 from voxpop.case import routes as case_routes
 from voxpop.case import setup_pages as case_setup_pages
@@ -40,6 +41,7 @@ from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.loops import EmbeddedRunner
 from voxpop.kit.secret import secret_key
 from voxpop.kit.settings import Settings, get_settings
+from voxpop.members import pages as members_pages
 from voxpop.privacy import routes as privacy_routes
 from voxpop.profile import pages as profile_pages
 from voxpop.report import pages as report_pages
@@ -85,9 +87,11 @@ PAGE_ROUTERS = (
     delivery_pages.router,
     rule_pages.router,
     case_setup_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/setup
+    case_open_pages.router,  # before case_pages, whose /cases/{case_id} would take /cases/new
     case_pages.router,
     initiative_pages.router,
     profile_pages.router,
+    members_pages.router,
 )
 """The API's and the pages' routers, mounted in this order (routes are matched in order)."""
 

@@ -49,8 +49,13 @@ def test_an_analyst_writes_dry_runs_and_saves_a_rule(
     expect(page.locator("#dry-run-examples tbody tr")).to_have_count(2)
     assert blocking_violations(page) == []
     page.get_by_role("button", name="Save").click()
-    expect(page).to_have_url(re.compile(r"/rules/[0-9a-f-]{36}$"))
+    expect(page).to_have_url(re.compile(r"/rules/[0-9a-f-]{36}\?done=saved$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Rule: Unhappy chat")
+    expect(page.locator("#saved")).to_contain_text("Saved. The rule is off")
+    page.get_by_role("button", name="Dry run").click()
+    page.get_by_role("button", name="Switch the saved rule on").click()
+    expect(page.locator("#saved")).to_contain_text("The rule is now on")
+    assert blocking_violations(page) == []
     page.get_by_role("link", name="All rules").click()
     expect(page.locator("#rules")).to_contain_text("Unhappy chat")
     assert blocking_violations(page) == []

@@ -54,7 +54,7 @@ def test_the_dry_run_shows_the_count_and_saving_creates_the_rule(signed_in: Any,
     saved = client.post("/rules/new", data={**fields, "intent": "save"}, follow_redirects=False)
     assert saved.status_code == 303
     (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
-    assert saved.headers["location"] == f"/rules/{rule['id']}"
+    assert saved.headers["location"] == f"/rules/{rule['id']}?done=saved"
     assert rule["conditions"] == {"nps": {"max": 6}, "channels": ["email", "chat"]}
     assert rule["actions"] == [{"type": "tag", "params": {"tags": ["detractor"]}}]
     editor = client.get(saved.headers["location"])
@@ -85,11 +85,65 @@ def test_the_list_switches_a_rule_off_and_on(signed_in: Any, http: httpx.Client)
     client.post("/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"))
     (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
     listing = client.get("/rules")
-    assert "On — switch off" in listing.text and f'href="/rules/{rule["id"]}">Detractors' in listing.text
-    client.post(f"/rules/{rule['id']}/switch", data={"csrf_token": csrf})
-    assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is False
+    assert "Off — switch on" in listing.text and f'href="/rules/{rule["id"]}">Detractors' in listing.text
     client.post(f"/rules/{rule['id']}/switch", data={"csrf_token": csrf, "enabled": "on"})
     assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is True
+    assert "On — switch off" in client.get("/rules").text
+    client.post(f"/rules/{rule['id']}/switch", data={"csrf_token": csrf})
+    assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is False
+
+
+def test_a_new_rule_is_saved_off_with_a_confirmation_and_switched_on_from_its_page_after_a_dry_run(
+    signed_in: Any, http: httpx.Client
+) -> None:
+    client, tenant = signed_in()
+    csrf = csrf_token_in(client.get("/rules/new").text)
+    saved = client.post(
+        "/rules/new", data=form(csrf, nps_max="6", tags="x", intent="save"), follow_redirects=True
+    )
+    assert saved.status_code == 200 and "Saved. The rule is <strong>off</strong>" in saved.text
+    (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
+    assert rule["enabled"] is False
+    dry = client.post(f"/rules/{rule['id']}", data=form(csrf, nps_max="6", tags="x", intent="dry_run"))
+    assert 'id="switch-on"' in dry.text
+    switched = client.post(
+        f"/rules/{rule['id']}/switch",
+        data={"csrf_token": csrf, "enabled": "on", "back": "rule"},
+        follow_redirects=True,
+    )
+    assert "The rule is now <strong>on</strong>" in switched.text
+    edited = client.post(
+        f"/rules/{rule['id']}", data=form(csrf, nps_max="5", tags="x", intent="save"), follow_redirects=True
+    )
+    assert "The rule is on." in edited.text  # saving a change keeps it on
+    assert http.get(f"/api/v1/rules/{rule['id']}", headers=tenant.headers()).json()["enabled"] is True
+
+
+def test_the_open_case_action_is_chosen_from_controls_and_shown_in_them_again(
+    signed_in: Any, http: httpx.Client
+) -> None:
+    client, tenant = signed_in()
+    reply = http.post("/api/v1/case-teams", json={"name": "Returns"}, headers=tenant.headers())
+    assert reply.status_code == 201, reply.text
+    page = client.get("/rules/new")
+    assert 'value="round_robin:Returns"' in page.text and 'value="team:Returns"' in page.text
+    csrf = csrf_token_in(page.text)
+    fields = form(
+        csrf, nps_max="6", open_case="on", open_case_priority="high", open_case_owner="round_robin:Returns"
+    )
+    assert client.post("/rules/new", data={**fields, "intent": "save"}).status_code == 303
+    (rule,) = http.get("/api/v1/rules", headers=tenant.headers()).json()
+    assignment = {"type": "round_robin", "team": "Returns"}
+    assert rule["actions"] == [
+        {"type": "open_case", "params": {"priority": "high", "assignment": assignment}}
+    ]
+    editor = client.get(f"/rules/{rule['id']}").text
+    assert re.search(r'id="open_case"[^>]*checked', editor)
+    assert '<option value="round_robin:Returns" selected>' in editor
+    assert '<option value="high" selected>' in editor
+    assert (
+        "&#34;open_case&#34;" not in editor and "&quot;open_case&quot;" not in editor
+    )  # not in the JSON box
 
 
 def test_a_viewer_may_dry_run_but_not_save(signed_in: Any, http: httpx.Client) -> None:

@@ -64,3 +64,22 @@ class SignInFailures(Base):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[datetime]
     blocked_until: Mapped[datetime | None]
+
+
+class Invitation(IdMixin, Base):
+    """An invitation to join a workspace with a role, sent by email as a one-time link. Only a SHA-256 of
+    the link's token is kept; the link works once, until `expires_at`."""
+
+    __tablename__ = "invitations"
+
+    workspace_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from voxpop.auth.models import ApiKey, Membership, SignInFailures, User
+from voxpop.auth.models import ApiKey, Invitation, Membership, SignInFailures, User
 from voxpop.kit.db import is_postgres
 
 
@@ -21,7 +21,7 @@ def user_by_id(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
 
 
-def add(session: Session, row: User | Membership | ApiKey) -> None:
+def add(session: Session, row: User | Membership | ApiKey | Invitation) -> None:
     session.add(row)
     session.flush()
 
@@ -95,3 +95,25 @@ def sign_in_failures_to_update(session: Session, key: str, now: datetime) -> Sig
 
 def forget_sign_in_failures(session: Session, key: str) -> None:
     session.execute(delete(SignInFailures).where(SignInFailures.key == key))
+
+
+def invitation_by_hash(session: Session, token_hash: str) -> Invitation | None:
+    return session.scalars(select(Invitation).where(Invitation.token_hash == token_hash)).first()
+
+
+def invitation(session: Session, workspace_id: uuid.UUID, invitation_id: uuid.UUID) -> Invitation | None:
+    return session.scalars(
+        select(Invitation).where(Invitation.workspace_id == workspace_id, Invitation.id == invitation_id)
+    ).first()
+
+
+def open_invitations(session: Session, workspace_id: uuid.UUID, now: datetime) -> list[Invitation]:
+    """Not yet accepted, revoked or expired; newest first."""
+    return list(
+        session.scalars(
+            select(Invitation)
+            .where(Invitation.workspace_id == workspace_id, Invitation.expires_at > now)
+            .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+            .order_by(Invitation.created_at.desc())
+        )
+    )

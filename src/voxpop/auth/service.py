@@ -59,6 +59,11 @@ class NewApiKey:
     secret: str
 
 
+def checked_role(role: str) -> str:
+    """The role's name, or a 422 naming the roles there are."""
+    return _role(role)
+
+
 def _role(role: str) -> str:
     try:
         return Role(role).value
@@ -101,6 +106,20 @@ def remove_member(session: Session, user: User, workspace_id: uuid.UUID) -> None
 def deactivate_user(session: Session, user: User) -> None:
     """The user can no longer sign in; their sessions and the API keys acting for them stop working."""
     user.is_active = False
+    user.sessions_valid_after = datetime.now(UTC)  # reactivating them later does not revive old cookies
+
+
+def reactivate_user(session: Session, user: User) -> None:
+    """The user can sign in again (with their password: sessions from before stay ended)."""
+    user.is_active = True
+
+
+def set_role(session: Session, user_id: uuid.UUID, workspace_id: uuid.UUID, role: str) -> Membership:
+    membership = repository.membership(session, user_id, workspace_id)
+    if membership is None:
+        raise NotFound("member")
+    membership.role = _role(role)
+    return membership
 
 
 def find_user(session: Session, email: str) -> User | None:

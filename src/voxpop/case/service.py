@@ -60,20 +60,22 @@ def open_case(
     feedback_id: uuid.UUID,
     params: OpenCaseParams,
     rule_id: uuid.UUID | None = None,
+    owner: AssignIn | None = None,
 ) -> tuple[Case, bool]:
     """The case for this record, and whether it is new. A record already in a case stays in it; a record
-    of a customer who has an open case joins that case (one conversation, not duplicates)."""
+    of a customer who has an open case joins that case (one conversation, not duplicates). `owner` (a member
+    and/or a team picked by hand) takes the place of `params.assignment` for a new case."""
     record = feedback_service.get(session, caller.workspace_id, feedback_id)
     existing = repository.case_of_record(session, caller.workspace_id, feedback_id)
     if existing is not None:
         return existing, False
     if record.customer_id is None:
-        return _new_case(session, caller, record, params, rule_id), True
+        return _new_case(session, caller, record, params, rule_id, owner), True
     open_one = repository.open_case_of_customer(session, caller.workspace_id, record.customer_id)
     if open_one is None:
         try:
             with session.begin_nested():
-                return _new_case(session, caller, record, params, rule_id), True
+                return _new_case(session, caller, record, params, rule_id, owner), True
         except IntegrityError:  # another transaction opened this customer's case since we looked
             open_one = repository.open_case_of_customer(session, caller.workspace_id, record.customer_id)
             if open_one is None:
@@ -94,6 +96,22 @@ def _is_detractor(record: FeedbackOut) -> bool:
     return record.nps is not None and record.nps <= DETRACTOR_MAX
 
 
+def existing_case(session: Session, caller: Caller, record: FeedbackOut) -> tuple[Case | None, bool]:
+    """The case a record would go to if a case were opened for it now, and whether the record is already in
+    it (False: it would join the customer's open case); (None, False) when a new case would be opened."""
+    existing = repository.case_of_record(session, caller.workspace_id, record.id)
+    if existing is not None:
+        return existing, True
+    if record.customer_id is None:
+        return None, False
+    return repository.open_case_of_customer(session, caller.workspace_id, record.customer_id), False
+
+
+def default_title(record: FeedbackOut) -> str:
+    """The title a case opened for this record gets unless one is given: the start of its text."""
+    return _title(record)
+
+
 def _title(record: FeedbackOut) -> str:
     text = " ".join((record.text or record.title or "").split())
     if not text:
@@ -102,7 +120,12 @@ def _title(record: FeedbackOut) -> str:
 
 
 def _new_case(
-    session: Session, caller: Caller, record: FeedbackOut, params: OpenCaseParams, rule_id: uuid.UUID | None
+    session: Session,
+    caller: Caller,
+    record: FeedbackOut,
+    params: OpenCaseParams,
+    rule_id: uuid.UUID | None,
+    owner: AssignIn | None = None,
 ) -> Case:
     now = clock.now()
     rules = sla.policy(session, caller.workspace_id)
@@ -129,7 +152,10 @@ def _new_case(
     record_event(
         session, case, caller, "opened", feedback_id=str(record.id), rule_id=rule_id and str(rule_id)
     )
-    _first_assignment(session, case, caller, params)
+    if owner is not None and (owner.assignee_id or owner.team_id):
+        _hand_to(session, case, caller, owner)
+    else:
+        _first_assignment(session, case, caller, params)
     audit.record(session, case.workspace_id, caller.audit_actor(), "case.open", "case", case.id)
     announce(session, case, "case.opened")
     sla.schedule(session, case.workspace_id, case)
@@ -237,13 +263,17 @@ def waiting(session: Session, caller: Caller) -> tuple[int, int]:
 
 def assign(session: Session, caller: Caller, case_id: uuid.UUID, data: AssignIn) -> Case:
     case = get(session, caller, case_id)
+    _hand_to(session, case, caller, data)
+    return case
+
+
+def _hand_to(session: Session, case: Case, caller: Caller, data: AssignIn) -> None:
     if data.team_id is not None and repository.team(session, case.workspace_id, data.team_id) is None:
         raise Invalid("unknown team", [Problem("is not a team of this workspace", "team_id")])
     if data.assignee_id is not None:
         _check_member(session, case.workspace_id, data.assignee_id)
     _check_reach(session, caller, data.assignee_id, data.team_id)
     _set_assignment(session, case, caller, data.assignee_id, data.team_id)
-    return case
 
 
 def _check_member(session: Session, workspace_id: uuid.UUID, user_id: uuid.UUID) -> None:

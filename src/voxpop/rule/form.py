@@ -17,7 +17,15 @@ from voxpop.rule.schemas import RuleIn
 SCORE_FIELDS = ("nps", "csat", "ces", "rating")
 LIST_FIELDS = ("channels", "sources", "surveys", "touchpoints")
 VALUE_TESTS = ("customer", "attributes")
-BUILTIN = {"notify_email": "notify_email_to", "notify_webhook": "notify_webhook", "tag": "tags"}
+BUILTIN = {
+    "notify_email": "notify_email_to",
+    "notify_webhook": "notify_webhook",
+    "tag": "tags",
+    "open_case": "open_case_owner",
+}
+OWNER_KINDS = ("user", "team", "round_robin")
+"""How an open_case action's owner is picked from the form: `user:<email>`, `team:<name>` or
+`round_robin:<team name>` (the `region` assignment and SLA overrides are written as JSON)."""
 SIGNALS = (
     "churn_intent",
     "urgency",
@@ -111,6 +119,8 @@ def _actions(form: Mapping[str, Any], problems: list[Problem]) -> list[dict[str,
         steps.append({"type": "notify_webhook", "params": {}})
     if tags := _split(form.get("tags", "")):
         steps.append({"type": "tag", "params": {"tags": tags}})
+    if form.get("open_case"):
+        steps.append({"type": "open_case", "params": _open_case_params(form)})
     other = form.get("other_actions", "").strip()
     if other:
         try:
@@ -125,6 +135,28 @@ def _actions(form: Mapping[str, Any], problems: list[Problem]) -> list[dict[str,
             return steps
         steps.extend(extra)
     return steps
+
+
+def _open_case_params(form: Mapping[str, Any]) -> dict[str, Any]:
+    params: dict[str, Any] = {"priority": form.get("open_case_priority") or "normal"}
+    kind, _, value = str(form.get("open_case_owner", "")).partition(":")
+    if kind in OWNER_KINDS and value:
+        params["assignment"] = {"type": kind, "email" if kind == "user" else "team": value}
+    return params
+
+
+def _owner_of(params: Mapping[str, Any]) -> str | None:
+    """The owner control's value for these open_case parameters, or None when the controls cannot say them
+    (a region assignment, SLA overrides, a title)."""
+    if set(params) - {"priority", "assignment"}:
+        return None
+    assignment = params.get("assignment")
+    if assignment is None:
+        return ""
+    kind = assignment.get("type")
+    if kind not in OWNER_KINDS:
+        return None
+    return f"{kind}:{assignment['email' if kind == 'user' else 'team']}"
 
 
 def to_rule(form: Mapping[str, Any]) -> tuple[RuleIn | None, list[Problem]]:
@@ -214,6 +246,14 @@ def from_rule(rule: RuleIn) -> dict[str, Any]:
     form["notify_email_to"] = ", ".join(by_type.get("notify_email", {}).get("to", []))
     form["notify_webhook"] = "notify_webhook" in by_type
     form["tags"] = ", ".join(by_type.get("tag", {}).get("tags", []))
-    other = [s.model_dump() for s in rule.actions if s.type not in BUILTIN]
+    owner = _owner_of(by_type["open_case"]) if "open_case" in by_type else None
+    form["open_case"] = owner is not None
+    form["open_case_owner"] = owner or ""
+    form["open_case_priority"] = by_type.get("open_case", {}).get("priority", "normal")
+    other = [
+        s.model_dump()
+        for s in rule.actions
+        if s.type not in BUILTIN or (s.type == "open_case" and owner is None)
+    ]
     form["other_actions"] = json.dumps(other, indent=2) if other else ""
     return form

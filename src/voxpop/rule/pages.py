@@ -24,7 +24,8 @@ from voxpop.web.pages import Member, PageContext, PageDep, page_permission, prob
 router = APIRouter(include_in_schema=False)
 MULTIPLE = ("sentiment_labels", "themes", "signals", "lifecycle_stages")
 RECENT_MATCHES = 20
-NEW_RULE: dict[str, Any] = {"subject": "feedback", "enabled": True, "days": "30"}
+NEW_RULE: dict[str, Any] = {"subject": "feedback", "enabled": False, "days": "30"}
+"""A new rule is saved off: it is switched on after its dry run, from its page or the list."""
 CHANGE_RULES = "change rules"
 RuleEditor = Annotated[PageContext, Depends(page_permission(Permission.MANAGE_RULES, CHANGE_RULES))]
 
@@ -42,6 +43,7 @@ def switch_rule(
     session: SessionDep,
     page: RuleEditor,
     enabled: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
 ) -> Response:
     rule = service.set_enabled(session, page.principal.workspace_id, rule_id, enabled == "on")
     action = "rule.enable" if rule.enabled else "rule.disable"
@@ -49,6 +51,9 @@ def switch_rule(
         session, page.principal.workspace_id, page.principal, action, "rule", rule.id, {"name": rule.name}
     )
     session.commit()
+    if back == "rule":  # switched from the rule's own page: say so there
+        state = "on" if rule.enabled else "off"
+        return RedirectResponse(f"/rules/{rule.id}?done=switched_{state}", status_code=303)
     return RedirectResponse("/rules", status_code=303)
 
 
@@ -86,7 +91,8 @@ async def post_new_rule(request: Request, session: SessionDep, page: Member) -> 
 @router.get("/rules/{rule_id}")
 def rule_page(rule_id: uuid.UUID, request: Request, session: SessionDep, page: PageDep) -> HTMLResponse:
     rule = service.get(session, page.principal.workspace_id, rule_id)
-    return _editor(request, session, page, rule_id, {**form.from_rule(service.as_input(rule)), "days": "30"})
+    fields = {**form.from_rule(service.as_input(rule)), "days": "30"}
+    return _editor(request, session, page, rule_id, fields, done=request.query_params.get("done", ""))
 
 
 @router.post("/rules/{rule_id}")
@@ -106,8 +112,7 @@ def _submit(
     request: Request, session: Session, page: PageContext, rule_id: uuid.UUID | None, fields: dict[str, Any]
 ) -> Response:
     workspace_id = page.principal.workspace_id
-    if rule_id is not None:
-        service.get(session, workspace_id, rule_id)
+    fields["enabled"] = rule_id is not None and service.get(session, workspace_id, rule_id).enabled
     data, problems = form.to_rule(fields)
     if data is not None:
         problems += _definition_problems(session, workspace_id, data)
@@ -124,7 +129,7 @@ def _submit(
             request, session, page, rule_id, fields, problems=error.problems or [Problem(error.message)]
         )
     session.commit()
-    return RedirectResponse(f"/rules/{saved}", status_code=303)
+    return RedirectResponse(f"/rules/{saved}?done=saved", status_code=303)
 
 
 def _definition_problems(session: Session, workspace_id: uuid.UUID, data: RuleIn) -> list[Problem]:
@@ -169,9 +174,12 @@ def _editor(
     fields: dict[str, Any],
     result: DryRunOut | None = None,
     problems: list[Problem] | None = None,
+    done: str = "",
 ) -> HTMLResponse:
     workspace_id = page.principal.workspace_id
     errors = problems_by_field(problems or [])
+    open_case = actions.get("open_case") if "open_case" in actions.names() else None
+    choices = getattr(open_case, "choices", None)
     return render(
         request,
         "rule/editor.html",
@@ -187,6 +195,8 @@ def _editor(
         signals=form.SIGNALS,
         sentiments=LABELS,
         stages=sorted(set(LIFECYCLE_STAGES.values())),
-        other_actions=[name for name in actions.names() if name not in form.BUILTIN],
+        other_actions=[name for name in actions.names() if name not in form.BUILTIN or name == "open_case"],
         test_help=form.TEST_HELP,
+        open_case=choices(session, workspace_id) if choices else None,
+        done=done,
     )

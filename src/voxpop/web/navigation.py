@@ -66,6 +66,8 @@ NAVIGATION: tuple[Group, ...] = (
     Group(
         "Settings",
         (
+            Link("Members", "/settings/members", Permission.MANAGE_WORKSPACE),
+            Link("API keys", "/settings/api-keys", Permission.MANAGE_WORKSPACE),
             Link("Webhooks", "/webhooks", Permission.MANAGE_WORKSPACE),
             Link("Contact rules", "/surveys/contact-rules"),
             Link("Case set-up", "/cases/setup", Permission.MANAGE_CASES),
