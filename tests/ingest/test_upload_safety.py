@@ -185,8 +185,8 @@ def test_a_multi_megabyte_upload_streams_through_with_its_fields_in_any_order(
     http: httpx.Client, session: Session
 ) -> None:
     tenant = make_tenant(session)
-    rows = b"".join(f"C-{n},c{n}@example.com,{'x' * 60}\n".encode() for n in range(40_000))
-    content = b"external_id,email,name\n" + rows
+    rows = b"".join(f"C-{n},c{n}@example.com,{'x' * 640}\n".encode() for n in range(5_000))
+    content = b"external_id,email,notes\n" + rows
     assert len(content) > 3 * 1024 * 1024
     body = multipart(("file", content, "customers.csv"), ("kind", b"customers", None))  # kind after the file
     reply = http.post("/api/v1/imports", content=body, headers={**FORM_TYPE, **tenant.headers()})
@@ -198,7 +198,7 @@ def test_a_multi_megabyte_upload_streams_through_with_its_fields_in_any_order(
     ] not in ("done", "failed"):
         assert time.monotonic() < deadline, record
         time.sleep(0.3)
-    assert (record["status"], record["rows_total"], record["rows_rejected"]) == ("done", 40_000, 0)
+    assert (record["status"], record["rows_total"], record["rows_rejected"]) == ("done", 5_000, 0)
 
 
 def test_a_form_without_a_file_or_not_a_form_is_refused_with_the_reason(
