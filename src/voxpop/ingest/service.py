@@ -38,6 +38,7 @@ from voxpop.kit import clock
 from voxpop.kit.db import is_postgres
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
 from voxpop.kit.jobs import enqueue
+from voxpop.kit.logs import fault
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
 
@@ -198,7 +199,7 @@ def fail_unexpectedly(session: Session, import_id: uuid.UUID, error: Exception) 
         _fail(
             session,
             record,
-            f"the import stopped on an unexpected error after row {record.rows_done:,}: {error}",
+            f"the import stopped on an unexpected error after row {record.rows_done:,}: {fault(error)}",
         )
 
 
