@@ -113,6 +113,7 @@ class OwnPostgres:
     bin: Path
     directory: Path
     port: int = field(default_factory=free_port)
+    wal_directory: Path | None = None
 
     @property
     def url(self) -> str:
@@ -124,7 +125,8 @@ class OwnPostgres:
 
     def init(self) -> None:
         data = str(self.directory / "data")
-        self._run(str(self.bin / "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        wal = ["--waldir", str(self.wal_directory)] if self.wal_directory else []
+        self._run(str(self.bin / "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", *wal)
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.directory} -c fsync=off"
@@ -155,14 +157,18 @@ class OwnPostgres:
 
 
 @contextmanager
-def own_postgres() -> Iterator[OwnPostgres]:
+def own_postgres(data_on: Path | None = None) -> Iterator[OwnPostgres]:
+    """A cluster in a temporary directory; with `data_on`, its data files (not its WAL) on that disk."""
     binaries = _postgres_bin()
     if binaries is None:
         pytest.skip("PostgreSQL server binaries are not installed")
     directory = Path(tempfile.mkdtemp(prefix="voxpop-pg-"))
     if os.geteuid() == 0:
         shutil.chown(directory, "postgres", "postgres")
-    server = OwnPostgres(binaries, directory)
+    wal = None
+    if data_on is not None:
+        wal, directory = directory / "wal", data_on
+    server = OwnPostgres(binaries, directory, wal_directory=wal)
     server.init()
     server.start()
     try:
@@ -171,6 +177,8 @@ def own_postgres() -> Iterator[OwnPostgres]:
         with contextlib.suppress(subprocess.CalledProcessError):  # already stopped
             server.stop()
         shutil.rmtree(directory, ignore_errors=True)
+        if wal is not None:
+            shutil.rmtree(wal.parent, ignore_errors=True)
 
 
 def start_worker(

@@ -20,7 +20,11 @@ from voxpop.kit.errors import NotFound
 from voxpop.privacy import service as privacy_service
 from voxpop.workspace import service as workspace_service
 
-app = typer.Typer(help="voxpop: hear every customer, on every channel.", no_args_is_help=True)
+app = typer.Typer(
+    help="voxpop: hear every customer, on every channel.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a traceback's local variables would print customers' data
+)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 workspace_app = typer.Typer(help="Workspaces (tenants).", no_args_is_help=True)
 user_app = typer.Typer(help="Users of the web app.", no_args_is_help=True)

@@ -8,11 +8,13 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from voxpop.kit.errors import DomainError
+from voxpop.kit.logs import fault, is_disk_full
 
 console = Console(stderr=True)
 P = ParamSpec("P")
@@ -41,8 +43,23 @@ def fail(error: DomainError, as_json: bool = False) -> None:
     raise typer.Exit(1)
 
 
+def unexpected(error: Exception) -> DomainError:
+    """A failure below the domain (a full disk, a database that went away) as a domain error whose message
+    names the fault but none of the data the command was handling."""
+    if is_disk_full(error):
+        message = (
+            f"the disk is full ({fault(error)}); what was committed before stays. Free space, then run the "
+            "same command again (an import resumes after its last committed row)"
+        )
+        return DomainError(message, code="no_space", status=507)
+    return DomainError(
+        f"the command stopped on an unexpected error: {fault(error)}", code="failed", status=500
+    )
+
+
 def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn a domain error into a precise message and exit code 1 instead of a traceback."""
+    """Turn any failure into a precise message (one JSON error object on stdout with --json) and exit code
+    1 instead of a traceback, whose local variables and database parameters would print customers' data."""
 
     @wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -50,6 +67,11 @@ def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except DomainError as error:
             fail(error, bool(kwargs.get("as_json")))
+            raise
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except Exception as error:
+            fail(unexpected(error), bool(kwargs.get("as_json")))
             raise
 
     return wrapper

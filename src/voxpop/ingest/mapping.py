@@ -184,11 +184,19 @@ def load_mapping(kind: str, path: Path | None) -> Mapping:
     return parse_mapping(kind, text, toml=path.suffix.lower() == ".toml", where=str(path))
 
 
+MAX_MAPPING_CHARS = 65_536
+"""A mapping is kept whole on its import record (a resumed import needs it): a bounded one."""
+
+
 def parse_mapping(kind: str, text: str | None, toml: bool = False, where: str = "mapping") -> Mapping:
     if kind not in KINDS:
         raise Invalid(f"unknown import kind {kind!r}; use one of {', '.join(KINDS)}")
     if not text:
         return Mapping(kind=kind, columns={})
+    if len(text) > MAX_MAPPING_CHARS:
+        raise Invalid(
+            f"{where} is {len(text):,} characters long; a mapping may be at most {MAX_MAPPING_CHARS:,}"
+        )
     try:
         data = tomllib.loads(text) if toml else json.loads(text)
     except ValueError as error:

@@ -5,9 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from voxpop.kit import clock
+from voxpop.kit.capped import cap_json, cap_text, without_personal_data
 from voxpop.kit.db import Base, IdMixin
 
 
@@ -18,8 +19,19 @@ class ImportStatus:
     FAILED = "failed"
 
 
+MAX_FILENAME_CHARS = 255
+MAX_ERROR_CHARS = 2000
+MAX_WARNING_CHARS = 120
+MAX_WARNING_ITEMS = 100
+MAX_FIELD_CHARS = 200
+MAX_REASON_CHARS = 500
+
+
 class Import(IdMixin, Base):
-    """A file import. `rows_done` is the checkpoint: rows up to it are committed, so a rerun resumes."""
+    """A file import. `rows_done` is the checkpoint: rows up to it are committed, so a rerun resumes.
+
+    What it keeps of text that came from the file or from an error (the file's name, its columns, the
+    reason it failed) is capped, with a mark where it was cut: a record is read on every list of imports."""
 
     __tablename__ = "imports"
 
@@ -42,6 +54,19 @@ class Import(IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     finished_at: Mapped[datetime | None]
+
+    @validates("filename")
+    def _cap_filename(self, _key: str, value: str) -> str:
+        return cap_text(value, MAX_FILENAME_CHARS - 40)
+
+    @validates("error")
+    def _cap_error(self, _key: str, value: str | None) -> str | None:
+        return None if value is None else without_personal_data(value, MAX_ERROR_CHARS)
+
+    @validates("warnings")
+    def _cap_warnings(self, _key: str, value: dict[str, Any]) -> dict[str, Any]:
+        capped: dict[str, Any] = cap_json(value, MAX_WARNING_CHARS, MAX_WARNING_ITEMS)
+        return capped
 
 
 class ImportRejection(IdMixin, Base):

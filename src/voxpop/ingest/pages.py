@@ -5,17 +5,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from voxpop.auth.roles import Permission
 from voxpop.ingest import service
 from voxpop.kit.errors import DomainError
+from voxpop.kit.settings import get_settings
 from voxpop.web.deps import SessionDep
-from voxpop.web.pages import PageContext, PageDep, page_permission, render
+from voxpop.web.pages import PageContext, PageDep, check_csrf, render, upload_permission
+from voxpop.web.uploads import Upload, receive_upload
 
 router = APIRouter(include_in_schema=False)
-Importer = Annotated[PageContext, Depends(page_permission(Permission.WRITE_DATA, "import data"))]
+Importer = Annotated[PageContext, Depends(upload_permission(Permission.WRITE_DATA, "import data"))]
 
 
 @router.get("/imports")
@@ -25,20 +29,40 @@ def imports_page(request: Request, session: SessionDep, page: PageDep) -> HTMLRe
 
 
 @router.post("/imports")
-def upload(
-    request: Request,
-    session: SessionDep,
-    page: Importer,
-    file: Annotated[UploadFile, File()],
-    kind: Annotated[str, Form()] = "feedback",
-) -> Response:
+async def upload(request: Request, session: SessionDep, page: Importer) -> Response:
+    """The member and their role are checked before the body is read, the CSRF token (sent before the file)
+    before any of the file is kept; the file is then streamed to disk up to MAX_UPLOAD_BYTES."""
+    await run_in_threadpool(session.commit)  # hold no database transaction while the file arrives
+    settings = get_settings()
     try:
-        service.start(session, page.principal, file.file, file.filename, kind, None)
-        session.commit()
+        received = await receive_upload(
+            request,
+            settings.uploads_dir,
+            settings.max_upload_bytes,
+            before_file=lambda fields: check_csrf(request, fields.get("csrf_token")),
+        )
+        await run_in_threadpool(_start, session, page, received)
     except DomainError as error:
-        imports = service.recent(session, page.principal.workspace_id)
-        return render(request, "ingest/imports.html", 422, page=page, imports=imports, error=error.message)
+        return await run_in_threadpool(_refused, request, session, page, error)
     return RedirectResponse("/imports", status_code=303)
+
+
+def _start(session: Session, page: PageContext, received: Upload) -> None:
+    try:
+        kind = received.fields.get("kind", "feedback")
+        service.start(session, page.principal, received.path, received.filename, kind, None)
+        session.commit()
+    except BaseException:
+        received.discard()
+        raise
+
+
+def _refused(request: Request, session: Session, page: PageContext, error: DomainError) -> HTMLResponse:
+    session.rollback()
+    imports = service.recent(session, page.principal.workspace_id)
+    return render(
+        request, "ingest/imports.html", error.status, page=page, imports=imports, error=error.message
+    )
 
 
 @router.get("/imports/{import_id}")

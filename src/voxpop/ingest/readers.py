@@ -23,6 +23,8 @@ from voxpop.kit.errors import Invalid, Problem
 
 FORMATS = ("csv", "json", "jsonl")
 SNIFF_BYTES = 1 << 20
+MAX_HEADER_BYTES = 1 << 20
+"""The longest header line (column names) a CSV file may have: 1 MiB is thousands of long column names."""
 CSV_DELIMITERS = ",;\t|"
 QUALTRICS_IMPORT_ID = '{"ImportId"'
 
@@ -246,6 +248,7 @@ def scan(path: Path, declared_format: str | None = None) -> FileInfo:
 
 
 def _scan_csv(path: Path, encoding: str) -> FileInfo:
+    _refuse_long_header(path)
     header: list[str] = []
     rows = 0
     try:
@@ -257,6 +260,23 @@ def _scan_csv(path: Path, encoding: str) -> FileInfo:
     if not header:
         header = _header_only(path, encoding)
     return FileInfo("csv", encoding, rows, header)
+
+
+def _refuse_long_header(path: Path) -> None:
+    """A first line longer than `MAX_HEADER_BYTES` is no header: refuse it, saying how long it is, before
+    reading it whole (counted a block at a time)."""
+    with path.open("rb") as handle:
+        first = handle.readline(MAX_HEADER_BYTES + 1)
+        if len(first) <= MAX_HEADER_BYTES or first.endswith(b"\n"):
+            return
+        length = len(first)
+        while (block := handle.read(SNIFF_BYTES)) and (end := block.find(b"\n")) < 0:
+            length += len(block)
+        length += end if block else 0
+    raise Invalid(
+        f"{path.name}: the first line, which should hold the column names, is {length:,} bytes long; "
+        f"a header line may be at most {MAX_HEADER_BYTES:,} bytes. Is the file a CSV with one line per record?"
+    )
 
 
 def _header_only(path: Path, encoding: str) -> list[str]:

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from voxpop.ingest.models import Import, ImportRejection, ImportStatus
+from voxpop.ingest.models import MAX_FIELD_CHARS, MAX_REASON_CHARS, Import, ImportRejection, ImportStatus
+from voxpop.kit.capped import cap_text, without_personal_data
 from voxpop.kit.errors import Problem
 from voxpop.kit.ids import new_id
 
@@ -57,14 +58,15 @@ def recent(session: Session, workspace_id: uuid.UUID, limit: int = 20) -> list[I
 
 
 def add_rejections(session: Session, import_id: uuid.UUID, problems: Sequence[Problem]) -> None:
+    """Each rejected row's field and reason, capped, and without the personal data a reason may quote."""
     if problems:
         rows = [
             {
                 "id": new_id(),
                 "import_id": import_id,
                 "row_number": p.row or 0,
-                "field": p.field,
-                "reason": p.reason,
+                "field": None if p.field is None else cap_text(p.field, MAX_FIELD_CHARS - 40),
+                "reason": without_personal_data(p.reason, MAX_REASON_CHARS),
             }
             for p in problems
         ]

@@ -8,13 +8,12 @@ and because every record is an upsert on (source, external id), a row processed 
 from __future__ import annotations
 
 import hashlib
-import shutil
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
@@ -38,8 +37,8 @@ from voxpop.journey.schemas import EventIn
 from voxpop.kit import clock
 from voxpop.kit.db import is_postgres
 from voxpop.kit.errors import DomainError, NotFound, Problem, problems_from_errors
-from voxpop.kit.ids import new_id
 from voxpop.kit.jobs import enqueue
+from voxpop.kit.logs import fault
 from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
 
@@ -109,35 +108,20 @@ def register(
     return repository.add(session, record)
 
 
-def save_upload(stream: BinaryIO, filename: str | None) -> Path:
-    """Copy an uploaded file to the data directory (durable before we answer), streaming, never whole in memory."""
-    folder = get_settings().uploads_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(filename or "").suffix.lower()[:10]
-    path = folder / f"{new_id()}{suffix}"
-    with path.open("wb") as target:
-        shutil.copyfileobj(stream, target, length=1 << 20)
-    return path
-
-
 def start(
     session: Session,
     caller: Principal,
-    stream: BinaryIO,
-    filename: str | None,
+    path: Path,
+    filename: str,
     kind: str,
     mapping_text: str | None,
 ) -> Import:
-    """Accept an uploaded file: keep it, record its import, queue the job that runs it, and audit it. Never
-    commits: the API and the imports page commit, and the job runs once they have."""
+    """Accept an uploaded file, already kept at `path` in the uploads folder: record its import, queue the
+    job that runs it, and audit it. Never commits: the API and the imports page commit, and the job runs
+    once they have (they delete the file if this fails or their commit does)."""
     workspace_id = caller.workspace_id
     mapping = mappings.parse_mapping(kind, mapping_text)
-    path = save_upload(stream, filename)
-    try:
-        record = register(session, workspace_id, path, mapping, filename=filename or path.name, resume=False)
-    except Exception:
-        path.unlink(missing_ok=True)
-        raise
+    record = register(session, workspace_id, path, mapping, filename=filename, resume=False)
     enqueue(session, RUN_IMPORT, {"import_id": str(record.id)}, workspace_id=workspace_id)
     details = {"filename": record.filename, "kind": kind}
     audit.record(session, workspace_id, caller, "import.start", "import", record.id, details)
@@ -215,7 +199,7 @@ def fail_unexpectedly(session: Session, import_id: uuid.UUID, error: Exception) 
         _fail(
             session,
             record,
-            f"the import stopped on an unexpected error after row {record.rows_done:,}: {error}",
+            f"the import stopped on an unexpected error after row {record.rows_done:,}: {fault(error)}",
         )
 
 

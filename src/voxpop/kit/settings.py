@@ -48,7 +48,7 @@ class Settings(BaseSettings):
     min_n: int = Field(30, ge=1)
     max_batch_items: int = Field(1000, ge=1)
     max_request_bytes: int = Field(16 * 1024 * 1024, ge=1024)
-    max_upload_bytes: int = Field(4 * 1024 * 1024 * 1024, ge=1024)
+    max_upload_bytes: int = Field(1024 * 1024 * 1024, ge=1024)
     max_text_chars: int = Field(50_000, ge=1)
     future_tolerance_hours: float = Field(24.0, ge=0)
     default_phone_region: str = "US"

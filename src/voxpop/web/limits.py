@@ -1,4 +1,8 @@
-"""Refuse bodies over the size limit before reading them into memory (Content-Length or streamed)."""
+"""Refuse bodies over the size limit before reading them into memory (Content-Length or streamed).
+
+Upload routes authenticate the caller before they read a byte, then apply the upload limit to the file
+themselves (web/uploads.py): refusing a large declared length here would answer 413 to a caller who is not
+even signed in. For them this middleware only counts, as a backstop, with room for the form's fields."""
 
 from __future__ import annotations
 
@@ -7,6 +11,9 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from voxpop.web.uploads import FIELDS_ALLOWANCE
+from voxpop.web.uploads import too_large_message as too_large_upload
 
 UPLOAD_PATHS = ("/api/v1/imports", "/imports")
 
@@ -21,9 +28,10 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.max_upload_bytes if scope["path"].rstrip("/") in UPLOAD_PATHS else self.max_bytes
+        upload = scope["path"].rstrip("/") in UPLOAD_PATHS
+        limit = self.max_upload_bytes + FIELDS_ALLOWANCE if upload else self.max_bytes
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if not upload and declared is not None and declared.isdigit() and int(declared) > limit:
             await _refuse(send, limit)
             return
         received = 0
@@ -33,7 +41,8 @@ class BodySizeLimit:
             message = await receive()
             received += len(message.get("body", b""))
             if received > limit:
-                raise HTTPException(413, detail=too_large_message(limit))
+                detail = too_large_upload(self.max_upload_bytes) if upload else too_large_message(limit)
+                raise HTTPException(413, detail=detail)
             return message
 
         await self.app(scope, counting_receive, send)

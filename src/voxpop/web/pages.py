@@ -93,6 +93,18 @@ def page_permission(permission: Permission, refusal: str) -> Callable[..., Await
     return check
 
 
+def upload_permission(permission: Permission, refusal: str) -> Callable[..., PageContext]:
+    """Like `page_permission`, for a form that uploads a file: the signed-in member must hold `permission`,
+    checked without reading the body; the route then streams the form with `web.uploads.receive_upload`,
+    which checks the CSRF token (the form's first field) before any of the file is kept."""
+
+    def check(page: PageDep) -> PageContext:
+        require(page, permission, refusal)
+        return page
+
+    return check
+
+
 def require(page: PageContext, permission: Permission, refusal: str) -> None:
     """Refuse (403) a member whose role lacks `permission`, saying they may not do `refusal`. Pages call it
     only where one form does several things (anyone may dry-run a rule; saving it needs MANAGE_RULES)."""
