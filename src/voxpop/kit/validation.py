@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -112,6 +112,29 @@ def not_in_future(value: datetime | None) -> datetime | None:
 
 
 Timestamp = Annotated[datetime | None, BeforeValidator(parse_timestamp), AfterValidator(not_in_future)]
+
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def day_in_range(value: date) -> date:
+    """A day a person can mean for a business event: windows of ten years either side still fit in a date."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(
+            "day_range",
+            "{value} is not a day from {first} to {last}",
+            {"value": value.isoformat(), "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return value
+
+
+def is_kept_day(value: date) -> bool:
+    """Whether a stored day is one `Day` accepts (rows stored before days were checked may not be)."""
+    return FIRST_DAY <= value <= LAST_DAY
+
+
+Day = Annotated[date, AfterValidator(day_in_range)]
 
 
 def clean_text(value: str | None) -> str | None:
