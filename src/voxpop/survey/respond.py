@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -204,10 +204,9 @@ def _new_response(
 ) -> SurveyResponse:
     version = _version_numbered(session, survey, start.version)
     definition = version.definition
-    opened = datetime.fromtimestamp(start.opened_at, UTC)
     now = clock.now()
-    if not 0 <= (now - opened).total_seconds() <= MAX_OPEN_SECONDS:
-        opened = now
+    seconds_open = now.timestamp() - start.opened_at  # the form's number, never trusted to be a real time
+    opened = now - timedelta(seconds=seconds_open) if 0 <= seconds_open <= MAX_OPEN_SECONDS else now
     return SurveyResponse(
         workspace_id=survey.workspace_id,
         survey_id=survey.id,

@@ -42,10 +42,12 @@ def _request_problems(errors: list[Any]) -> list[Problem]:
     return problems
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
-    return templates.TemplateResponse(
-        request, "error.html", {"status": status, "message": message, "page": None}, status_code=status
-    )
+def error_page(
+    request: Request, status: int, message: str, problems: list[Problem] | None = None
+) -> Response:
+    """The error inside the layout, with each problem's field and reason under the message."""
+    context = {"status": status, "message": message, "page": None, "problems": problems or []}
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
 
 
 def _database_unavailable(request: Request, error: Exception) -> Response:
@@ -73,15 +75,17 @@ def install(app: FastAPI) -> None:
         elif error.status == 401:
             return RedirectResponse("/login", status_code=303)
         else:
-            reply = error_page(request, error.status, error.message)
+            reply = error_page(request, error.status, error.message, error.problems)
         if isinstance(error, TooManyAttempts):
             reply.headers["Retry-After"] = str(error.retry_after)
         return reply
 
     @app.exception_handler(RequestValidationError)
-    async def _validation_error(_request: Request, error: RequestValidationError) -> Response:
+    async def _validation_error(request: Request, error: RequestValidationError) -> Response:
         problems = _request_problems(list(error.errors()))
         message = f"the request has {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        if not request.url.path.startswith("/api"):
+            return error_page(request, 422, message, problems)
         return JSONResponse(error_body("invalid", message, problems), status_code=422)
 
     @app.exception_handler(HTTPException)
