@@ -94,7 +94,9 @@ def test_a_line_break_in_the_csv_exports_grouping_is_refused_not_a_dropped_conne
     assert fine.headers["content-disposition"] == 'attachment; filename="nps-attributes.plan.csv"'
 
 
-@pytest.mark.parametrize("path", ["/api/v1/audit", "/api/v1/deliveries"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/audit", "/api/v1/deliveries", "/api/v1/feedback", "/api/v1/cases", "/api/v1/customers"]
+)
 def test_a_huge_offset_is_refused_with_its_limit(http: httpx.Client, session: Session, path: str) -> None:
     tenant = make_tenant(session)
     [(field, why)] = refused(http.get(path, params={"offset": BIG}, headers=tenant.headers()))

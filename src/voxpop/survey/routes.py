@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from voxpop.kit.pagination import Offset
 from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.schemas import (
@@ -125,7 +126,7 @@ def list_responses(
     session: SessionDep,
     caller: Reader,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[ResponseOut]:
     rows = service.responses(session, caller.workspace_id, survey_id, limit, offset)
     return [ResponseOut.model_validate(r) for r in rows]
