@@ -47,10 +47,10 @@ def test_a_record_with_a_null_or_blank_channel_is_stored_with_channel_other(
 @pytest.mark.parametrize(
     ("path", "params", "field"),
     [
-        ("/api/v1/metrics", {"metric": "nps", "by": "attributes.pl\x00an"}, "by"),
-        ("/api/v1/metrics", {"metric": "nps", "where": "attributes.pl\x00an=pro"}, "where"),
-        ("/api/v1/metrics", {"metric": "nps", "missing": "customer.pl\x00an"}, "missing"),
-        ("/api/v1/records", {"where": "attributes.pl\x00an=pro"}, "where"),
+        ("/api/v1/metrics", {"metric": "nps", "by": "attributes.pl\x01an"}, "by"),
+        ("/api/v1/metrics", {"metric": "nps", "where": "attributes.pl\x01an=pro"}, "where"),
+        ("/api/v1/metrics", {"metric": "nps", "missing": "customer.pl\x01an"}, "missing"),
+        ("/api/v1/records", {"where": "attributes.pl\x01an=pro"}, "where"),
     ],
 )
 def test_a_control_character_in_a_field_name_is_refused_on_the_api(
@@ -65,9 +65,9 @@ def test_a_control_character_in_a_field_name_is_refused_on_the_api(
 @pytest.mark.parametrize(
     "params",
     [
-        {"by": "attributes.pl\x00an", "metric": "nps"},
-        {"where": "attributes.pl\x00an=pro", "metric": "nps"},
-        {"missing": "customer.pl\x00an", "metric": "nps"},
+        {"by": "attributes.pl\x01an", "metric": "nps"},
+        {"where": "attributes.pl\x01an=pro", "metric": "nps"},
+        {"missing": "customer.pl\x01an", "metric": "nps"},
     ],
 )
 def test_a_control_character_in_a_field_name_is_refused_on_the_pages(
@@ -124,3 +124,36 @@ def test_a_tampered_opening_time_on_a_survey_page_saves_the_answer(
     assert reply.status_code in (303, 422), reply.text[:500]
     if reply.status_code == 422:
         assert "form is damaged" in reply.text
+
+
+NUL_REASON = "holds a NUL character (\\u0000), which no text may hold"
+
+
+def test_a_nul_character_anywhere_in_an_api_request_is_refused_with_its_field(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    assert refused(post(http, tenant, "/api/v1/case-teams", {"name": "Ops\x00"})) == [("name", NUL_REASON)]
+    body = {"handle": "kim", "attributes": {"pl\x00an": "pro", "tier": ["gold", "x\x00"]}}
+    assert refused(post(http, tenant, "/api/v1/customers", body)) == [
+        ("attributes.pl\\u0000an", NUL_REASON),
+        ("attributes.tier[1]", NUL_REASON),
+    ]
+    batch = {"items": [feedback(), feedback(text="late\x00")]}
+    assert refused(post(http, tenant, "/api/v1/feedback/batch", batch)) == [("items[1].text", NUL_REASON)]
+    query = http.get("/api/v1/audit", params={"actor": "a\x00"}, headers=tenant.headers())
+    assert refused(query) == [("actor", NUL_REASON)]
+
+
+def test_a_nul_character_in_a_page_form_or_a_survey_answer_is_refused_in_the_layout(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    survey = create_survey(http, tenant)
+    respondent = Respondent(http)
+    respondent.open(survey["path"])
+    respondent.answer({"nps": 3})
+    assert "NUL character" in an_error_page(respondent.answer({"improve": "late\x00"}, follow=False))
+    sign_in(http, make_user(session, tenant.workspace_id, "admin"))
+    reply = http.post("/initiatives", data={"csrf_token": "irrelevant", "name": "Faster\x00"})
+    assert "NUL character" in an_error_page(reply)

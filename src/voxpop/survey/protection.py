@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.datastructures import UploadFile
 
 from voxpop.kit.errors import DomainError, Invalid, Problem
+from voxpop.web.characters import nul_problems_in_form
 
 HONEYPOT = "website"
 
@@ -104,6 +105,9 @@ async def read_form(request: Request) -> dict[str, list[str]]:
         if isinstance(value, UploadFile):
             raise Invalid("a survey page takes no files", [Problem("files are not accepted", name)])
         out.setdefault(name, []).append(value)
+    problems = nul_problems_in_form(out)
+    if problems:
+        raise Invalid("a survey page takes no NUL characters", problems)
     return out
 
 
