@@ -126,7 +126,7 @@ def test_a_tampered_opening_time_on_a_survey_page_saves_the_answer(
         assert "form is damaged" in reply.text
 
 
-NUL_REASON = "holds a NUL character (\\u0000), which no text may hold"
+NUL_REASON = "holds a NUL character (\\u0000): binary data is not text"
 
 
 def test_a_nul_character_anywhere_in_an_api_request_is_refused_with_its_field(

@@ -14,7 +14,7 @@ from fastapi import Request
 from voxpop.kit.errors import Invalid, Problem, describe_location
 
 NUL = "\x00"
-REASON = "holds a NUL character (\\u0000), which no text may hold"
+REASON = "holds a NUL character (\\u0000): binary data is not text"
 SURVEY_PAGES = "/s/"
 
 
