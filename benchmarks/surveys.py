@@ -395,6 +395,7 @@ def run_voxpop(backend: str, seconds: float, connections: int) -> dict[str, Any]
             "VOXPOP_ENV": "production",
             "VOXPOP_SECRET_KEY": secrets.token_urlsafe(32),
             "VOXPOP_SURVEY_POSTS_PER_ADDRESS_PER_MINUTE": str(10**9),
+            "VOXPOP_SURVEY_POSTS_PER_ADDRESS_AND_SURVEY_PER_MINUTE": str(10**9),
         }
         with server("voxpop.app:create_app", env) as port:
             result = measure(port, f"/s/{SLUG}/r", 303, seconds, connections)

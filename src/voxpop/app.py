@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import swagger_ui
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
@@ -53,7 +53,7 @@ from voxpop.survey import public as survey_public
 from voxpop.survey import routes as survey_routes
 from voxpop.text import pages as text_pages
 from voxpop.text import routes as text_routes
-from voxpop.web import errors, health, security
+from voxpop.web import characters, errors, health, security
 from voxpop.web.limits import BodySizeLimit
 
 API_ROUTERS = (
@@ -143,6 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Voice of the customer: every channel, one store. Authenticate with an API key.",
         lifespan=lifespan,
+        dependencies=[Depends(characters.refuse_nul_characters)],
         docs_url=None,
         redoc_url=None,
     )

@@ -139,6 +139,18 @@ def test_bad_input_is_refused_with_the_field_and_the_reason(session: Session, ht
     assert http.get(API, headers=headers).json() == []  # nothing half-written
 
 
+def test_a_day_outside_the_years_the_app_keeps_is_refused(session: Session, http: httpx.Client) -> None:
+    team = make_team(session)
+    reply = http.post(
+        API, json=initiative(team.owner, starts_on="0047-03-01"), headers=team.analyst.headers()
+    )
+    assert problems(reply) == [("starts_on", "0047-03-01 is not a day from 1900-01-01 to 2999-12-31")]
+    created = create(http, team)
+    change = {"ends_on": "9999-12-31"}
+    reply = http.patch(f"{API}/{created['id']}", json=change, headers=team.analyst.headers())
+    assert problems(reply) == [("ends_on", "9999-12-31 is not a day from 1900-01-01 to 2999-12-31")]
+
+
 def test_a_change_that_would_end_before_the_start_changes_nothing(
     session: Session, http: httpx.Client
 ) -> None:

@@ -86,6 +86,42 @@ def test_the_form_creates_and_changes_an_initiative_and_shows_errors_beside_thei
     assert http.get("/api/v1/initiatives", headers=team.analyst.headers()).json() == []
 
 
+def test_a_start_in_year_47_is_refused_by_the_form_and_one_stored_earlier_breaks_no_page(
+    session: Session, http: httpx.Client
+) -> None:
+    from tests.factories import writing
+    from voxpop.initiative.models import Initiative
+
+    team = make_team(session)
+    sign_in(http, team.owner)
+    token = csrf(http, "/initiatives/new")
+    refused = http.post("/initiatives", data=form(token, owner=team.owner, starts_on="0047-03-01"))
+    assert refused.status_code == 422
+    assert (
+        'id="starts_on-error"' in refused.text
+        and "is not a day from 1900-01-01 to 2999-12-31" in refused.text
+    )
+    with writing(session) as writer:  # as the API stored it before days were checked
+        old = Initiative(
+            workspace_id=team.workspace_id,
+            name="Ancient",
+            description="",
+            status="in_progress",
+            starts_on=date(47, 3, 1),
+            ends_on=None,
+            targets={"touchpoints": ["refunds"]},
+        )
+        writer.add(old)
+        writer.flush()
+        old_id = old.id
+    listed = http.get("/initiatives")
+    assert listed.status_code == 200
+    assert "Ancient" in listed.text and "outside 1900-01-01 to 2999-12-31" in listed.text
+    detail = http.get(f"/initiatives/{old_id}")
+    assert detail.status_code == 200 and "outside 1900-01-01 to 2999-12-31" in detail.text
+    assert http.get(f"/initiatives/{old_id}/edit").status_code == 200
+
+
 @pytest.mark.parametrize("role", ["viewer", "agent"])
 def test_viewers_and_agents_see_initiatives_but_get_no_form(
     session: Session, http: httpx.Client, role: str

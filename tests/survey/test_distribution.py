@@ -111,6 +111,20 @@ def test_a_tampered_form_cannot_add_undeclared_hidden_fields(http: httpx.Client,
     assert record.channel == "web"
 
 
+def test_a_personal_links_hidden_fields_come_from_the_invitation_only(
+    http: httpx.Client, session: Session
+) -> None:
+    tenant = make_tenant(session)
+    survey = create_survey(http, tenant, nps_definition(hidden_fields=["order_id", "store"]))
+    (link,) = invite(http, tenant, survey["id"], {"email": "hid@example.com"}, hidden={"order_id": "A-1"})
+    respondent = Respondent(http)
+    respondent.open(f"{link['path']}&order_id=forged&store=Forged")
+    respondent.answer({"nps": 5}, h_order_id="forged-too", h_store="Forged")
+    record = record_of(session, survey["slug"])
+    assert record.attributes["order_id"] == "A-1"
+    assert "store" not in record.attributes
+
+
 GERMAN = nps_definition()
 GERMAN["pages"][0]["questions"][0]["text"] = {
     "en": "Would you recommend us?",

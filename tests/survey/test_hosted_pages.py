@@ -205,6 +205,33 @@ def test_too_many_posts_from_one_address_are_refused(
     assert response_count(session) == 3
 
 
+def test_posts_to_one_survey_are_limited_per_address_whatever_token_the_form_carries(
+    http: httpx.Client, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from voxpop.survey import protection
+
+    monkeypatch.setenv("VOXPOP_SURVEY_POSTS_PER_ADDRESS_AND_SURVEY_PER_MINUTE", "3")
+    protection.limits.cache_clear()
+    try:
+        tenant = make_tenant(session)
+        survey, other = create_survey(http, tenant), create_survey(http, tenant)
+        respondent = Respondent(http)
+        respondent.open(survey["path"])
+        statuses = [respondent.answer({"nps": 3}).status_code]
+        fields, action = respondent.form_fields(), respondent.action()
+        for _ in range(3):  # the second page again and again, each time with a made-up token
+            data = {**fields, "q_improve": "Faster.", "_t": uuid.uuid4().hex}
+            statuses.append(http.post(action, data=data).status_code)
+        elsewhere = Respondent(http)
+        elsewhere.open(other["path"])
+        other_status = elsewhere.answer({"nps": 9}, follow=False).status_code
+    finally:
+        monkeypatch.undo()
+        protection.limits.cache_clear()
+    assert statuses == [303, 303, 303, 429]
+    assert other_status == 303
+
+
 def test_a_page_over_the_size_limit_is_refused_before_it_is_read(
     http: httpx.Client, session: Session
 ) -> None:

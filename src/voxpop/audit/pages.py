@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from voxpop.audit import service
+from voxpop.kit.pagination import PageNumber
 from voxpop.web.deps import SessionDep
 from voxpop.web.pages import AdminPage, render
 
@@ -22,7 +23,7 @@ def audit_page(
     page: AdminPage,
     action: Annotated[str, Query(max_length=100)] = "",
     actor: Annotated[str, Query(max_length=320)] = "",
-    number: Annotated[int, Query(alias="page", ge=1)] = 1,
+    number: PageNumber = 1,
 ) -> HTMLResponse:
     workspace_id = page.principal.workspace_id
     events, total = service.page(

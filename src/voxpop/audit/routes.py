@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from voxpop.audit import service
 from voxpop.audit.schemas import AuditEventOut, AuditPage
+from voxpop.kit.pagination import Offset
 from voxpop.web.deps import Admin, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["audit"])
@@ -22,7 +23,7 @@ def audit_log(
         str | None, Query(max_length=320, description="an email, 'API key vpk_…' or 'cli:<user>'")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> AuditPage:
     """Who did what and when, newest first."""
     events, total = service.page(

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from voxpop.case.models import CodeKind, Priority, Status
+from voxpop.kit.pagination import MAX_OFFSET
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 Hours = Annotated[float, Field(gt=0, le=24 * 365)]
@@ -165,7 +166,7 @@ class InboxQuery(Filters):
 
     view_id: uuid.UUID | None = Field(None, description="use this saved view's filters instead")
     limit: int = Field(100, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
     def filters(self) -> Filters:
         return Filters.model_validate(self.model_dump(exclude={"view_id", "limit", "offset"}))

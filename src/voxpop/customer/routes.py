@@ -10,6 +10,7 @@ from voxpop.auth.roles import Permission, allows
 from voxpop.customer import service
 from voxpop.customer.schemas import CustomerBatchIn, CustomerIn, CustomerOut
 from voxpop.kit.batches import check_batch
+from voxpop.kit.pagination import Offset
 from voxpop.kit.records import BatchResult, UpsertResult
 from voxpop.web.deps import PersonalDataReader, Reader, SessionDep, Writer
 
@@ -34,7 +35,7 @@ def upsert_customer_batch(body: CustomerBatchIn, session: SessionDep, caller: Wr
 
 @router.get("")
 def list_customers(
-    session: SessionDep, caller: Reader, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+    session: SessionDep, caller: Reader, limit: int = Query(50, ge=1, le=500), offset: Offset = 0
 ) -> list[CustomerOut]:
     """Customers, oldest first. Names and identities only for admins (a list of them is an export); other
     roles get `personal_data_withheld`."""

@@ -23,13 +23,12 @@ from voxpop.delivery.schemas import (
     NewEndpointOut,
     ReplayOut,
 )
+from voxpop.kit.pagination import Limit, Offset
 from voxpop.web.deps import Admin, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["delivery"])
 StatusQuery = Annotated[Literal["queued", "sent", "bounced", "failed"] | None, Query()]
 ChannelQuery = Annotated[Literal["webhook", "email"] | None, Query()]
-Limit = Annotated[int, Query(ge=1, le=500)]
-Offset = Annotated[int, Query(ge=0)]
 
 
 def delivery_log(session: Session, deliveries: Sequence[Delivery]) -> list[DeliveryLogOut]:

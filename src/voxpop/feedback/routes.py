@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from voxpop.feedback import service
 from voxpop.feedback.schemas import FeedbackBatchIn, FeedbackIn, FeedbackOut
 from voxpop.kit.batches import check_batch
+from voxpop.kit.pagination import Offset
 from voxpop.kit.records import BatchResult, UpsertResult
 from voxpop.web.deps import Reader, SessionDep, Writer
 
@@ -37,7 +38,7 @@ def list_feedback(
     session: SessionDep,
     caller: Reader,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
     customer_id: uuid.UUID | None = None,
 ) -> list[FeedbackOut]:
     return service.list_page(session, caller.workspace_id, limit, offset, customer_id)

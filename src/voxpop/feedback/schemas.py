@@ -15,6 +15,7 @@ from voxpop.kit.validation import (
     Title,
     choice,
     label,
+    label_or,
     number_in,
     whole_number_in,
 )
@@ -49,7 +50,7 @@ class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     kind: FeedbackKind = "other"
-    channel: label(50) = "other"  # type: ignore[valid-type]
+    channel: label_or("other", 50) = "other"  # type: ignore[valid-type]
     source: label(100) = None  # type: ignore[valid-type]
     external_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None
     received_at: Timestamp = None

@@ -13,6 +13,7 @@ from voxpop.auth.service import Principal
 from voxpop.ingest import service
 from voxpop.ingest.schemas import ImportOut, RejectionOut
 from voxpop.kit.settings import get_settings
+from voxpop.kit.pagination import Offset
 from voxpop.web.deps import Reader, SessionDep, Writer
 from voxpop.web.uploads import Upload, receive_upload
 
@@ -84,7 +85,7 @@ def list_rejections(
     session: SessionDep,
     caller: Reader,
     limit: int = Query(1000, ge=1, le=10000),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[RejectionOut]:
     """Each rejected row: its number (records counted from 1, headers excluded), the field, and why."""
     return service.rejections(session, caller.workspace_id, import_id, limit, offset)

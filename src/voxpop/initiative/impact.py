@@ -28,6 +28,7 @@ from voxpop.insight.records import records_link
 from voxpop.insight.service import SliceQuery
 from voxpop.insight.theme_impact import ThemeImpact
 from voxpop.kit.settings import get_settings
+from voxpop.kit.validation import FIRST_DAY, LAST_DAY, is_kept_day
 
 ALPHA = 0.05
 METRICS = {"nps": "NPS", "csat": "CSAT %", "ces": "CES (mean)"}
@@ -93,6 +94,10 @@ def impact(
     after_days: int | None = None,
 ) -> Impact:
     """Every target's measures before and after the start, with the initiative's one-line verdict."""
+    if not all(is_kept_day(day) for day in (initiative.starts_on, initiative.ends_on) if day is not None):
+        return Impact(
+            None, None, [], f"Not measured: its dates are outside {FIRST_DAY} to {LAST_DAY}; edit them"
+        )
     found = windows(initiative, today, before_days, after_days)
     if found is None:
         return Impact(None, None, [], f"Not started yet (starts {initiative.starts_on.isoformat()})")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from voxpop.kit.validation import LIFECYCLE_STAGES, choice, label
+from voxpop.kit.validation import LIFECYCLE_STAGES, Day, choice, label
 
 Status = Literal["planned", "in_progress", "done", "cancelled"]
 Outcome = Literal["better", "worse", "no change", "untestable"]
@@ -73,8 +73,8 @@ class InitiativeIn(BaseModel):
     description: str = Field("", max_length=10_000)
     owner: str = Field(min_length=1, max_length=320, description="email of a member of the workspace")
     status: Status = "planned"
-    starts_on: date
-    ends_on: date | None = Field(None, description="the last day; none while it runs")
+    starts_on: Day
+    ends_on: Day | None = Field(None, description="the last day; none while it runs")
     targets: Targets = Field(default_factory=Targets)
 
 
@@ -87,8 +87,8 @@ class InitiativeChange(BaseModel):
     description: str | None = Field(None, max_length=10_000)
     owner: str | None = Field(None, min_length=1, max_length=320)
     status: Status | None = None
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: Day | None = None
+    ends_on: Day | None = None
     targets: Targets | None = None
 
 

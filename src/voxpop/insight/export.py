@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ def _estimate(e: Estimate) -> tuple[Cell, ...]:
     return e.value, e.low, e.high, e.n, e.reliable
 
 
+UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 ESTIMATE_HEADER = ("value", "ci_low", "ci_high", "n", "reliable")
 
 
@@ -134,5 +136,10 @@ def download(tables: Sequence[Table], name: str, file_format: str) -> Response:
     return Response(
         write(table),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{table.name}.{file_format}"'},
+        headers={"Content-Disposition": f'attachment; filename="{_file_name(table.name)}.{file_format}"'},
     )
+
+
+def _file_name(name: str) -> str:
+    """The name as a safe file name for a header: letters, digits, `.`, `_` and `-` only."""
+    return UNSAFE_IN_FILE_NAMES.sub("_", name)[:120] or "export"

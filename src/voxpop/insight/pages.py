@@ -27,6 +27,7 @@ from voxpop.insight import (
 from voxpop.insight.export import Table
 from voxpop.insight.filters import Filters, FiltersDep
 from voxpop.insight.records import records_link
+from voxpop.kit.pagination import PageNumber
 from voxpop.kit.settings import get_settings
 from voxpop.text import explore as text_explore
 from voxpop.web.deps import SessionDep
@@ -223,7 +224,7 @@ def records_page(
     page: PageDep,
     chosen: FiltersDep,
     metric: str = "",
-    number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    number: PageNumber = 1,
 ) -> Response:
     """The records behind a figure, 50 a page, newest first."""
     per_page = 50

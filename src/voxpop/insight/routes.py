@@ -13,6 +13,7 @@ from voxpop.insight import causes, changes, emerging, journey, key_drivers, reco
 from voxpop.insight.filters import FiltersDep
 from voxpop.insight.models import Insight
 from voxpop.insight.schemas import ChangeOut, FigureOut, RecordPageOut, WindowOut
+from voxpop.kit.pagination import Offset
 from voxpop.text import explore as text_explore
 from voxpop.web.deps import Reader, SessionDep, Writer
 
@@ -26,7 +27,7 @@ def get_records(
     chosen: FiltersDep,
     metric: str = "",
     limit: Annotated[int, Query(ge=1, le=records.MAX_LIMIT)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> RecordPageOut:
     """The feedback records behind a figure, newest first: the same filters as /metrics, a group's keys as
     `where` (or `missing`), and with `metric` only records carrying that score, so `total` is the figure's n."""

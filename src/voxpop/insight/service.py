@@ -21,6 +21,7 @@ from voxpop.insight.repository import Precedent, Scope
 from voxpop.kit.errors import Invalid, Problem
 from voxpop.kit.hooks import Hook
 from voxpop.kit.settings import get_settings
+from voxpop.kit.validation import control_character
 
 METRICS = ("nps", "csat", "ces", "rating")
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
@@ -49,6 +50,35 @@ class SliceQuery:
     until: date | None = None
     text: str | None = None
     preceded_by: Precedent | None = None
+
+    def __post_init__(self) -> None:
+        problems = [
+            *(_name_problem(name, "by") for name in self.by),
+            *(_name_problem(name, "where" if value is not None else "missing") for name, value in self.where),
+            *(_value_problem(value, "where") for _, value in self.where if value is not None),
+            *([_value_problem(self.text, "text")] if self.text else []),
+        ]
+        found = [problem for problem in problems if problem is not None]
+        if found:
+            raise Invalid("a filter or grouping holds a control character", found)
+
+
+def _name_problem(name: str, parameter: str) -> Problem | None:
+    """A field name holds no control character (NUL, tab, a line break): the stores cannot take some, and a
+    name goes into file names and headers."""
+    char = control_character(name, breaks_too=True)
+    if char is None:
+        return None
+    return Problem(f"{name!r} holds the control character {char!r}; a field name cannot", field=parameter)
+
+
+def _value_problem(value: str, parameter: str) -> Problem | None:
+    char = control_character(value)
+    if char is None:
+        return None
+    return Problem(
+        f"{value!r} holds the control character {char!r}; a value to match cannot", field=parameter
+    )
 
 
 def _estimate(metric: str, sums: dict[str, Any], min_n: int) -> tuple[Estimate, dict[str, Any]]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from voxpop.customer.schemas import CustomerRef
-from voxpop.kit.validation import Attributes, LifecycleStage, Timestamp, label
+from voxpop.kit.validation import Attributes, LifecycleStage, Timestamp, label, required_label
 
 
 class EventIn(BaseModel):
@@ -15,7 +15,7 @@ class EventIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    type: label(100)  # type: ignore[valid-type]
+    type: required_label(100)  # type: ignore[valid-type]
     channel: label(50) = None  # type: ignore[valid-type]
     source: label(100) = None  # type: ignore[valid-type]
     external_id: Annotated[str | None, Field(min_length=1, max_length=200)] = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 from email_validator import EmailNotValidError, validate_email
@@ -15,6 +15,7 @@ from voxpop.kit import clock
 from voxpop.kit.settings import get_settings
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_ANY_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 PLAIN_EMAIL = re.compile(
     r"^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
@@ -114,6 +115,36 @@ def not_in_future(value: datetime | None) -> datetime | None:
 Timestamp = Annotated[datetime | None, BeforeValidator(parse_timestamp), AfterValidator(not_in_future)]
 
 
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def day_in_range(value: date) -> date:
+    """A day a person can mean for a business event: windows of ten years either side still fit in a date."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise PydanticCustomError(
+            "day_range",
+            "{value} is not a day from {first} to {last}",
+            {"value": value.isoformat(), "first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()},
+        )
+    return value
+
+
+def is_kept_day(value: date) -> bool:
+    """Whether a stored day is one `Day` accepts (rows stored before days were checked may not be)."""
+    return FIRST_DAY <= value <= LAST_DAY
+
+
+Day = Annotated[date, AfterValidator(day_in_range)]
+
+
+def control_character(value: str, breaks_too: bool = False) -> str | None:
+    """The first control character in `value` (binary data, a NUL), or None; `breaks_too` counts tab, CR and
+    LF as well (for names, which hold no line)."""
+    found = (_ANY_CONTROL if breaks_too else _CONTROL).search(value)
+    return found.group() if found else None
+
+
 def clean_text(value: str | None) -> str | None:
     """Normalises Unicode and refuses control characters (binary data) and over-long text."""
     if value is None:
@@ -151,6 +182,26 @@ def label(max_length: int) -> Any:
         return value or None
 
     return Annotated[str | None, Field(max_length=max_length), AfterValidator(normalise)]
+
+
+def label_or(default: str, max_length: int) -> Any:
+    """A `label` that falls back to `default` when it is null or blank, as when it is left out."""
+
+    def defaulted(value: str | None) -> str:
+        return value or default
+
+    return Annotated[label(max_length), AfterValidator(defaulted)]
+
+
+def required_label(max_length: int) -> Any:
+    """A `label` that must be given: blank or only spaces is refused, not stored as nothing."""
+
+    def present(value: str | None) -> str:
+        if value is None:
+            raise PydanticCustomError("blank", "must not be blank")
+        return value
+
+    return Annotated[label(max_length), AfterValidator(present)]
 
 
 def choice(options: dict[str, str], what: str) -> BeforeValidator:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from voxpop.audit import service as audit
 from voxpop.auth.service import Principal
+from voxpop.kit.pagination import Offset
 from voxpop.rule import service
 from voxpop.rule.models import Rule
 from voxpop.rule.schemas import DryRunOut, MatchOut, RuleIn, RuleOut, TagOut
@@ -91,7 +92,7 @@ def rule_matches(
     session: SessionDep,
     caller: Reader,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> list[MatchOut]:
     """The rule's matches, newest first: what matched, when, and the tags the rule put on the record."""
     return service.matches(session, caller.workspace_id, rule_id, limit, offset)

@@ -1,5 +1,7 @@
 """Protection of the public survey pages: a size limit, a honeypot, and rate limits per address and per
-response (or personal token). Counters live in the web process: with several processes each counts its own."""
+address and survey. Both are keyed on what the client cannot choose (its address, the survey it posts to),
+never on a form field or a response key it could make up for every post. Counters live in the web process:
+with several processes each counts its own."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from fastapi import Request
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from starlette.datastructures import UploadFile
 
 from voxpop.kit.errors import DomainError, Invalid, Problem
+from voxpop.web.characters import nul_problems_in_form
 
 HONEYPOT = "website"
 
@@ -26,7 +29,14 @@ class SurveyLimits(BaseSettings):
     max_form_bytes: int = Field(64 * 1024, ge=1024)
     max_form_fields: int = Field(400, ge=10)
     posts_per_address_per_minute: int = Field(120, ge=1)
-    posts_per_response_per_minute: int = Field(20, ge=1)
+    posts_per_address_and_survey_per_minute: int = Field(
+        30,
+        ge=1,
+        validation_alias=AliasChoices(
+            "VOXPOP_SURVEY_POSTS_PER_ADDRESS_AND_SURVEY_PER_MINUTE",
+            "VOXPOP_SURVEY_POSTS_PER_RESPONSE_PER_MINUTE",  # its name until it stopped trusting the form
+        ),
+    )
 
 
 @lru_cache(maxsize=1)
@@ -69,14 +79,16 @@ class RateLimiter:
 limiter = RateLimiter()
 
 
-def check_rate(address: str, response_key: str) -> None:
+def check_rate(address: str, survey_slug: str) -> None:
+    """Counts one post from `address` to the survey at `survey_slug`; 429 past either limit."""
     settings = limits()
     if not limiter.allow(f"ip:{address}", settings.posts_per_address_per_minute):
         raise TooMany(
             "too many answers from your address in the last minute; wait a minute and send the page again"
         )
-    if not limiter.allow(f"key:{response_key}", settings.posts_per_response_per_minute):
-        raise TooMany("this survey page was sent too often in the last minute; wait a minute and try again")
+    per_survey = settings.posts_per_address_and_survey_per_minute
+    if not limiter.allow(f"survey:{address}\n{survey_slug}", per_survey):
+        raise TooMany("this survey was sent too often from your address in the last minute; wait a minute")
 
 
 async def read_form(request: Request) -> dict[str, list[str]]:
@@ -93,6 +105,9 @@ async def read_form(request: Request) -> dict[str, list[str]]:
         if isinstance(value, UploadFile):
             raise Invalid("a survey page takes no files", [Problem("files are not accepted", name)])
         out.setdefault(name, []).append(value)
+    problems = nul_problems_in_form(out)
+    if problems:
+        raise Invalid("a survey page takes no NUL characters", problems)
     return out
 
 

@@ -75,7 +75,7 @@ def resume_survey(slug: str, key: str, request: Request, session: SessionDep) ->
 async def save_page(slug: str, key: str, request: Request, form: FormDep) -> Response:
     """Saves one page; refused answers come back on the page, next to their question, with status 422."""
     address = request.client.host if request.client else "unknown"
-    protection.check_rate(address, _first(form, "_t") or key)
+    protection.check_rate(address, slug)
     if protection.is_bot(form):
         return RedirectResponse(f"/s/{slug}/thanks", status_code=303, headers=HEADERS)
     return await run_in_threadpool(_save_and_reply, request, slug, key, form)

@@ -2,7 +2,8 @@
 
 A response exists from its first saved page on. Until then the first page's form carries what the link said
 (the personal token, language, hidden fields, the version shown) and the response's secret key, so sending
-the same page twice saves one response, not two."""
+the same page twice saves one response, not two. A personal link's hidden fields are read from its invitation,
+never from the link's query or the form."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -104,7 +105,7 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
     customer = (
         customer_service.get(session, survey.workspace_id, invitation.customer_id) if invitation else None
     )
-    hidden = {**_hidden_from(definition, query), **(invitation.hidden if invitation else {})}
+    hidden = dict(invitation.hidden) if invitation else _hidden_from(definition, query)
     language = logic.choose_language(
         definition, _first(query, "lang"), customer.language if customer else None, accept_language
     )
@@ -114,7 +115,7 @@ def open_link(session: Session, slug: str, query: Form, accept_language: str | N
         channel=invitation.channel if invitation else _anonymous_channel(_first(query, "via")),
         opened_at=int(time.time()),
         token=token,
-        hidden=hidden,
+        hidden={} if invitation else hidden,  # a personal link's come from its invitation on every save
     )
     return Visit(
         survey=survey,
@@ -203,10 +204,9 @@ def _new_response(
 ) -> SurveyResponse:
     version = _version_numbered(session, survey, start.version)
     definition = version.definition
-    opened = datetime.fromtimestamp(start.opened_at, UTC)
     now = clock.now()
-    if not 0 <= (now - opened).total_seconds() <= MAX_OPEN_SECONDS:
-        opened = now
+    seconds_open = now.timestamp() - start.opened_at  # the form's number, never trusted to be a real time
+    opened = now - timedelta(seconds=seconds_open) if 0 <= seconds_open <= MAX_OPEN_SECONDS else now
     return SurveyResponse(
         workspace_id=survey.workspace_id,
         survey_id=survey.id,
@@ -216,7 +216,7 @@ def _new_response(
         channel=invitation.channel if invitation else _anonymous_channel(start.channel),
         language=start.language if start.language in definition.languages() else definition.default_language,
         answers={},
-        hidden={k: v for k, v in start.hidden.items() if k in definition.hidden_fields},
+        hidden=_declared(definition, invitation.hidden if invitation else start.hidden),
         consent=None,
         next_page=logic.next_page(definition, -1, {}),
         started_at=opened,
@@ -316,6 +316,12 @@ def _start_from(form: Form) -> Start:
 def _anonymous_channel(said: str | None) -> str:
     """How an anonymous respondent came: the QR code, the website widget, or the plain link."""
     return said if said in ANONYMOUS_CHANNELS else "link"
+
+
+def _declared(definition: Definition, hidden: Mapping[str, Any]) -> dict[str, Any]:
+    """The survey's declared hidden fields among these. A personal link's are its invitation's only: what
+    the link's query or the first page's form says is never mixed in."""
+    return {k: v for k, v in hidden.items() if k in definition.hidden_fields}
 
 
 def _hidden_from(definition: Definition, query: Form) -> dict[str, str]:

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from voxpop.auth.roles import Permission, allows
+from voxpop.kit.pagination import Offset
 from voxpop.survey import contact, funnel, service
 from voxpop.survey.definition import definition_of
 from voxpop.survey.schemas import (
@@ -126,7 +127,7 @@ def list_responses(
     session: SessionDep,
     caller: Reader,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[ResponseOut]:
     """Answers as stored (written answers are redacted where they enter); a response's hidden fields may carry
     a respondent's address or phone from a link, so roles without access to personal data see them redacted."""
