@@ -12,8 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from voxpop.auth.service import Principal
 from voxpop.ingest import service
 from voxpop.ingest.schemas import ImportOut, RejectionOut
-from voxpop.kit.settings import get_settings
 from voxpop.kit.pagination import Offset
+from voxpop.kit.settings import get_settings
 from voxpop.web.deps import Reader, SessionDep, Writer
 from voxpop.web.uploads import Upload, receive_upload
 
