@@ -83,7 +83,12 @@ async def receive_upload(
 
     Call it only after the caller is authenticated and authorised. `before_file` sees the fields sent before
     the file (a page's CSRF token) and may refuse; it runs before any of the file is written."""
-    boundary = _boundary(request.headers.get("content-type", ""))
+    try:
+        boundary = _boundary(request.headers.get("content-type", ""))
+    except Invalid:
+        if before_file is not None:
+            before_file({})  # a body that is no form carries no token either: refused as such first
+        raise
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > max_bytes + FIELDS_ALLOWANCE:
         raise TooLarge(max_bytes)
