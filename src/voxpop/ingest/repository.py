@@ -52,14 +52,25 @@ def with_active_key(session: Session, workspace_id: uuid.UUID, active_key: str) 
     ).first()
 
 
-def claim(session: Session, import_id: uuid.UUID, runner: str, now: datetime, until: datetime) -> bool:
-    """Take an unfinished import to run it, unless another runner holds it and its lease has not run out."""
+def claim(
+    session: Session,
+    import_id: uuid.UUID,
+    runner: str,
+    now: datetime,
+    until: datetime,
+    dead_runner: str | None = None,
+) -> bool:
+    """Take an unfinished import to run it, unless another runner holds it and its lease has not run out
+    (or it is `dead_runner`, a process known to have ended)."""
+    holders = [Import.runner.is_(None), Import.runner == runner, Import.lease_until < now]
+    if dead_runner is not None:
+        holders.append(Import.runner == dead_runner)
     result = session.execute(
         update(Import)
         .where(
             Import.id == import_id,
             Import.status.in_([ImportStatus.PENDING, ImportStatus.RUNNING]),
-            or_(Import.runner.is_(None), Import.runner == runner, Import.lease_until < now),
+            or_(*holders),
         )
         .values(runner=runner, lease_until=until)
         .execution_options(synchronize_session=False)

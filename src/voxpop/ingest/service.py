@@ -198,19 +198,39 @@ def _claim_or_follow(
     session: Session, record: Import, runner: str, progress: Progress | None, heartbeat: Callable[[], None]
 ) -> bool:
     """True once this runner holds the import; False if it finished while another runner had it."""
+    dead: str | None = None
     while True:
         now = clock.now()
-        claimed = repository.claim(session, record.id, runner, now, now + IMPORT_LEASE)
+        claimed = repository.claim(session, record.id, runner, now, now + IMPORT_LEASE, dead)
         session.commit()
         session.refresh(record)
         if claimed:
             return True
         if record.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
             return False
+        dead = record.runner if _has_ended(record.runner) else None
+        if dead is not None:
+            continue
         if progress:
             progress(record.rows_done, record.rows_total)
         heartbeat()
         time.sleep(FOLLOW_POLL_SECONDS)
+
+
+def _has_ended(runner: str | None) -> bool:
+    """Whether the runner holding an import is a process of this machine that no longer exists (killed):
+    then running the import again resumes it at once instead of waiting for its lease to run out."""
+    host, _, rest = (runner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _let_go(session: Session, record: Import, runner: str) -> None:
