@@ -65,7 +65,7 @@ class Run:
     output: str
 
 
-def run_measured(args: list[str], env: dict[str, str]) -> Run:
+def run_measured(args: list[str], env: dict[str, str], check: bool = True) -> Run:
     """Run a command to its end; its own peak RSS comes from wait4's rusage (kilobytes on Linux)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
@@ -73,7 +73,7 @@ def run_measured(args: list[str], env: dict[str, str]) -> Run:
         _pid, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        if check and process.returncode != 0:
             err.seek(0)
             raise RuntimeError(f"{' '.join(args)} failed ({process.returncode}): {err.read()[-2000:]}")
         out.seek(0)
@@ -145,6 +145,52 @@ def measure_import(backend: str, path: Path, rows: int, label: str) -> dict[str,
         "rows_per_second_in_import": rows / own,
         "peak_rss_mb": run.peak_rss_mb,
     }
+
+
+def write_rejected_csv(path: Path, rows: int) -> Path:
+    """A file whose every row is rejected (a score that is not a number), to measure the rejection report."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "date", "nps", "comment"])
+            for n in range(1, rows + 1):
+                writer.writerow([f"r{n}", "2024-05-01T10:00:00Z", "not a score", f"comment number {n}"])
+    return path
+
+
+def measure_memory(sizes: list[int], seed: int) -> dict[str, Any]:
+    """Peak RSS of `voxpop import` (SQLite) at each size: the good rows with --json, and a file whose every
+    row is rejected with the human-readable report (which prints a bounded sample of the rejections)."""
+    result: dict[str, Any] = {
+        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "machine": machine(),
+        "runs": [],
+    }
+    for rows in sizes:
+        good = write_csv(DATA / f"feedback-{rows}-seed{seed}.csv", rows, seed)
+        bad = write_rejected_csv(DATA / f"rejected-{rows}.csv", rows)
+        for label, path, extra in (("good rows, --json", good, ["--json"]), ("every row rejected", bad, [])):
+            print(f"memory: {label}, {rows:,} rows …", file=sys.stderr)
+            with database("sqlite", f"mem{rows}") as (env, _dsn):
+                command = [VOXPOP, "import", str(path), "--workspace", "bench", *extra]
+                run = run_measured(command, env, check=False)
+            result["runs"].append(
+                {"file": label, "rows": rows, "seconds": round(run.seconds, 1),
+                 "peak_rss_mb": round(run.peak_rss_mb, 1), "output_bytes": len(run.output)}
+            )  # fmt: skip
+    result["machine"]["load_average_at_end"] = os.getloadavg()
+    return result
+
+
+def memory_summary(result: dict[str, Any]) -> str:
+    lines = ["| file | rows | time (s) | peak RSS (MB) | output (bytes) |", "|---|---:|---:|---:|---:|"]
+    for r in result["runs"]:
+        lines.append(
+            f"| {r['file']} | {r['rows']:,} | {up(r['seconds'], 1)} | {up(r['peak_rss_mb'])} | "
+            f"{r['output_bytes']:,} |"
+        )
+    return "\n".join(lines)
 
 
 def raw_rows(
@@ -372,10 +418,22 @@ def main() -> None:
     parser.add_argument("--out", type=Path, help="write the full result as JSON here")
     parser.add_argument("--raw", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)
     parser.add_argument("--raw-file", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--memory",
+        help="only measure peak memory of imports at these row counts (comma-separated, e.g. 100000,400000)",
+    )
     parser.add_argument("--summary-of", type=Path, help="print the summary table of an earlier --out file")
     args = parser.parse_args()
     if args.summary_of:
         print(summary(json.loads(args.summary_of.read_text())))
+        return
+    if args.memory:
+        memory = measure_memory([int(n) for n in args.memory.split(",")], args.seed)
+        print(json.dumps(memory, indent=2))
+        print("\n" + memory_summary(memory))
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(json.dumps(memory, indent=2) + "\n")
         return
     if args.raw:
         baseline = raw_sqlite if args.raw == "sqlite" else raw_postgres

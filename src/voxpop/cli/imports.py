@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,7 @@ from rich.table import Table
 from voxpop import migrations
 from voxpop.cli.output import console, emit_json, progress_bar, reports_errors
 from voxpop.ingest import service as ingest_service
-from voxpop.ingest.mapping import load_mapping
+from voxpop.ingest.mapping import MAX_SKIP_LINES, load_mapping
 from voxpop.ingest.schemas import ImportOut, RejectionOut
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import Invalid
@@ -37,6 +38,15 @@ def import_file(
         Path | None, typer.Option(help="Write every rejected row (row, field, reason) to this CSV.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object to stdout.")] = False,
+    skip_lines: Annotated[
+        int | None,
+        typer.Option(
+            "--skip-lines",
+            min=0,
+            max=MAX_SKIP_LINES,
+            help="CSV: lines above the header row; looked for if left out.",
+        ),
+    ] = None,
 ) -> None:
     """Import a file. Running it again after a crash resumes; records are never duplicated."""
     if not file.is_file():
@@ -44,9 +54,10 @@ def import_file(
     migrations.ensure_schema()
     with session_scope() as session:
         ws = workspace_service.get_by_name(session, workspace)
-        record = ingest_service.register(
-            session, ws.id, file, load_mapping(kind, mapping), file_format=file_format
-        )
+        chosen = load_mapping(kind, mapping)
+        if skip_lines is not None:
+            chosen.skip_lines = skip_lines
+        record = ingest_service.register(session, ws.id, file, chosen, file_format=file_format)
         session.commit()
         resumed = record.rows_done > 0
         if resumed and not as_json:
@@ -55,10 +66,10 @@ def import_file(
             record = ingest_service.run(session, record, progress=update)
         summary = ingest_service.describe(record)
         rejections = ingest_service.rejections(
-            session, ws.id, record.id, limit=JSON_REJECTIONS if as_json else 10**9
+            session, ws.id, record.id, limit=JSON_REJECTIONS if as_json else SHOWN_REJECTIONS
         )
-    if report is not None:
-        _write_report(report, rejections)
+        if report is not None:
+            _write_report(report, ingest_service.each_rejection(session, ws.id, record.id))
     if as_json:
         emit_json(
             {
@@ -73,7 +84,7 @@ def import_file(
         raise typer.Exit(1)
 
 
-def _write_report(path: Path, rejections: list[RejectionOut]) -> None:
+def _write_report(path: Path, rejections: Iterable[RejectionOut]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["row", "field", "reason"])
@@ -81,22 +92,32 @@ def _write_report(path: Path, rejections: list[RejectionOut]) -> None:
 
 
 def _print_summary(summary: ImportOut, rejections: list[RejectionOut], report: Path | None) -> None:
-    if summary.status == "failed":
-        console.print(f"[bold red]Nothing imported:[/] {summary.error}")
-        return
-    console.print(
-        f"[green]Imported {summary.filename}:[/] {summary.rows_created:,} created, {summary.rows_updated:,} updated, "
+    counts = (
+        f"{summary.rows_created:,} created, {summary.rows_updated:,} updated, "
         f"{summary.rows_rejected:,} rows rejected, of {summary.rows_total or 0:,} rows."
     )
-    kept = summary.warnings.get("kept_as_attributes") or []
-    if kept:
-        console.print(f"Columns kept as attributes: {', '.join(kept)}")
+    if summary.status == "failed":
+        stored = summary.rows_created + summary.rows_updated
+        console.print(f"[bold red]{'Import failed' if stored else 'Nothing imported'}:[/] {summary.error}")
+        if stored:
+            console.print(f"Before it stopped: {counts}")
+    else:
+        console.print(f"[green]Imported {summary.filename}:[/] {counts}")
+        kept = summary.warnings.get("kept_as_attributes") or []
+        if kept:
+            console.print(f"Columns kept as attributes: {', '.join(kept)}")
     if rejections:
-        table = Table("row", "field", "why", title="Rejected rows")
-        for r in rejections[:SHOWN_REJECTIONS]:
-            table.add_row(str(r.row_number), r.field or "", r.reason)
-        console.print(table)
-        if len(rejections) > SHOWN_REJECTIONS and report is None:
-            console.print(
-                f"…and {len(rejections) - SHOWN_REJECTIONS:,} more: use --report FILE to get them all."
-            )
+        _print_rejections(summary, rejections, report)
+
+
+def _print_rejections(summary: ImportOut, rejections: list[RejectionOut], report: Path | None) -> None:
+    """A sample of the rejections, and how many more there are: never all of them (there may be millions)."""
+    table = Table("row", "field", "why", title="Rejected rows")
+    for r in rejections[:SHOWN_REJECTIONS]:
+        table.add_row(str(r.row_number), r.field or "", r.reason)
+    console.print(table)
+    shown_rows = len({r.row_number for r in rejections[:SHOWN_REJECTIONS]})
+    if summary.rows_rejected > shown_rows and report is None:
+        console.print(
+            f"…and {summary.rows_rejected - shown_rows:,} more rejected rows: use --report FILE to get them all."
+        )

@@ -10,6 +10,7 @@ review sites) and can be overridden by a mapping file (JSON or TOML):
     [options]
     date_format = "%d/%m/%Y %H:%M"   # strptime format for date columns; ISO 8601 is always understood
     unmapped = "attributes"          # or "ignore": what to do with columns nothing maps
+    skip_lines = 2                   # CSV: lines of chatter above the header row (looked for if left out)
 
 Columns nothing maps are kept as record attributes (and listed in the import report), except columns that
 only hold tracking data (IP address, latitude, longitude), which are dropped: we do not keep what we do not
@@ -94,6 +95,7 @@ SYNONYMS: dict[str, dict[str, str]] = {
 }
 DROPPED = {"ipaddress", "ip_address", "ip", "locationlatitude", "locationlongitude", "latitude", "longitude"}
 DATE_FIELDS = {"received_at", "occurred_at"}
+MAX_SKIP_LINES = 1000
 
 
 def normalise_header(header: str) -> str:
@@ -115,18 +117,19 @@ class Mapping:
     defaults: dict[str, Any] = field(default_factory=dict)
     date_format: str | None = None
     unmapped_to_attributes: bool = True
+    skip_lines: int | None = None
+    """CSV: lines above the header row; None looks for the header row in the first lines."""
     _cache: dict[tuple[str, ...], dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
     _plans: dict[tuple[str, ...], list[_Slot]] = field(default_factory=dict, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "columns": self.columns,
-            "defaults": self.defaults,
-            "options": {
-                "date_format": self.date_format,
-                "unmapped": "attributes" if self.unmapped_to_attributes else IGNORE,
-            },
+        options: dict[str, Any] = {
+            "date_format": self.date_format,
+            "unmapped": "attributes" if self.unmapped_to_attributes else IGNORE,
         }
+        if self.skip_lines is not None:
+            options["skip_lines"] = self.skip_lines
+        return {"columns": self.columns, "defaults": self.defaults, "options": options}
 
     @classmethod
     def from_dict(cls, kind: str, data: dict[str, Any]) -> Mapping:
@@ -137,6 +140,7 @@ class Mapping:
             defaults=dict(data.get("defaults", {})),
             date_format=options.get("date_format"),
             unmapped_to_attributes=options.get("unmapped", "attributes") != IGNORE,
+            skip_lines=options.get("skip_lines"),
         )
 
     def target(self, column: str) -> str:
@@ -206,6 +210,9 @@ def parse_mapping(kind: str, text: str | None, toml: bool = False, where: str = 
     )
     if not shape_ok:
         raise Invalid(f"{where}: expected an object with 'columns', 'defaults' and 'options' objects")
+    skip = data.get("options", {}).get("skip_lines")
+    if skip is not None and (type(skip) is not int or not 0 <= skip <= MAX_SKIP_LINES):
+        raise Invalid(f"{where}: options.skip_lines must be a whole number from 0 to {MAX_SKIP_LINES}")
     return Mapping.from_dict(kind, data)
 
 

@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from voxpop.kit import clock
@@ -34,6 +34,7 @@ class Import(IdMixin, Base):
     reason it failed) is capped, with a mark where it was cut: a record is read on every list of imports."""
 
     __tablename__ = "imports"
+    __table_args__ = (UniqueConstraint("workspace_id", "active_key"),)
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("workspaces.id", ondelete="CASCADE"), index=True
@@ -54,6 +55,11 @@ class Import(IdMixin, Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     finished_at: Mapped[datetime | None]
+    active_key: Mapped[str | None] = mapped_column(String(64))
+    """Set while the import is unfinished (the file's content, kind and mapping): one file, one import."""
+    runner: Mapped[str | None] = mapped_column(String(64))
+    """Which process runs the import; it holds it until `lease_until` and renews the lease every chunk."""
+    lease_until: Mapped[datetime | None]
 
     @validates("filename")
     def _cap_filename(self, _key: str, value: str) -> str:

@@ -27,6 +27,9 @@ MAX_HEADER_BYTES = 1 << 20
 """The longest header line (column names) a CSV file may have: 1 MiB is thousands of long column names."""
 CSV_DELIMITERS = ",;\t|"
 QUALTRICS_IMPORT_ID = '{"ImportId"'
+HEADER_SEARCH_LINES = 10
+"""How far down a file the header row is looked for, when chatter (a title, an export date) sits above it."""
+HEADER_SAMPLE_RECORDS = 5
 
 csv.field_size_limit(1 << 30)
 
@@ -45,6 +48,8 @@ class FileInfo:
     encoding: str
     rows: int
     headers: list[str] = field(default_factory=list)
+    skipped_lines: int = 0
+    """Lines above the header row (chatter such as a title or an export date), given or detected."""
 
 
 def detect_format(path: Path, declared: str | None = None) -> str:
@@ -140,10 +145,12 @@ def _delimiter(header_line: str) -> str:
     return max(CSV_DELIMITERS, key=header_line.count)
 
 
-def _csv_records(path: Path, encoding: str) -> Iterator[tuple[list[str], SourceRow]]:
+def _csv_records(path: Path, encoding: str, skip_lines: int = 0) -> Iterator[tuple[list[str], SourceRow]]:
     handle, lines = _open_text_lines(path, encoding)
     with handle:
         iterator = iter(lines)
+        for _ in range(skip_lines):
+            next(iterator, None)
         first = next(iterator, None)
         if first is None:
             return
@@ -151,8 +158,43 @@ def _csv_records(path: Path, encoding: str) -> Iterator[tuple[list[str], SourceR
         header = [h.strip() for h in next(reader)]
         records = _with_line_spans(reader, lines)
         for number, (cells, span) in enumerate(_skip_extra_header_rows(records), start=1):
-            bad = next((lines.bad_lines[n] for n in span if n in lines.bad_lines), None)
+            bad = next((lines.bad_lines.pop(n) for n in span if n in lines.bad_lines), None)
             yield header, _csv_row(number, header, cells, bad)
+
+
+def detect_header_line(path: Path, encoding: str) -> int:
+    """How many lines of chatter sit above the header row (0 for most files).
+
+    The header is the first of the first lines that has at least two columns and that the records after it
+    agree with (at least half of the next few have as many fields). A file where no line qualifies (a
+    one-column file, say) is read from its first line."""
+    for skip in range(HEADER_SEARCH_LINES):
+        verdict = _looks_like_header(path, encoding, skip)
+        if verdict is None:
+            break
+        if verdict:
+            return skip
+    return 0
+
+
+def _looks_like_header(path: Path, encoding: str, skip: int) -> bool | None:
+    """Whether line `skip + 1` looks like the header; None past the end of the file."""
+    handle, lines = _open_text_lines(path, encoding)
+    with handle:
+        rest = islice(iter(lines), skip, None)
+        first = next(rest, None)
+        if first is None:
+            return None
+        try:
+            reader = csv.reader(_chain(first, rest), delimiter=_delimiter(first))
+            records = list(islice(reader, HEADER_SAMPLE_RECORDS + 1))
+        except csv.Error:
+            return False
+    header, following = records[0], records[1:]
+    if len([cell for cell in header if cell.strip()]) < 2:
+        return False
+    agreeing = sum(1 for cells in following if len(cells) == len(header))
+    return not following or agreeing * 2 >= len(following)
 
 
 def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
@@ -196,7 +238,7 @@ def _jsonl_records(path: Path) -> Iterator[SourceRow]:
                 continue
             number += 1
             if lines.line in lines.bad_lines:
-                yield SourceRow(number, {}, Problem(lines.bad_lines[lines.line], row=number))
+                yield SourceRow(number, {}, Problem(lines.bad_lines.pop(lines.line), row=number))
                 continue
             yield _json_row(number, text)
 
@@ -227,39 +269,41 @@ def _json_records(path: Path) -> Iterator[SourceRow]:
 
 def records(path: Path, info: FileInfo) -> Iterator[SourceRow]:
     if info.format == "csv":
-        return (row for _, row in _csv_records(path, info.encoding))
+        return (row for _, row in _csv_records(path, info.encoding, info.skipped_lines))
     if info.format == "jsonl":
         return _jsonl_records(path)
     return _json_records(path)
 
 
-def scan(path: Path, declared_format: str | None = None) -> FileInfo:
-    """Check that the whole file parses; raise `Invalid` with the place and reason if it does not."""
+def scan(path: Path, declared_format: str | None = None, skip_lines: int | None = None) -> FileInfo:
+    """Check that the whole file parses; raise `Invalid` with the place and reason if it does not.
+    `skip_lines` (CSV): lines above the header row; None looks for the header in the first lines."""
     if not path.is_file():
         raise Invalid(f"no such file: {path}")
     file_format = detect_format(path, declared_format)
     encoding = detect_encoding(path)
     refuse_binary(path, encoding)
     if file_format == "csv":
-        return _scan_csv(path, encoding)
+        skip = detect_header_line(path, encoding) if skip_lines is None else skip_lines
+        return _scan_csv(path, encoding, skip)
     if file_format == "json":
         return _scan_json(path)
     return FileInfo("jsonl", encoding, sum(1 for _ in _jsonl_records(path)))
 
 
-def _scan_csv(path: Path, encoding: str) -> FileInfo:
+def _scan_csv(path: Path, encoding: str, skip_lines: int = 0) -> FileInfo:
     _refuse_long_header(path)
     header: list[str] = []
     rows = 0
     try:
-        for row_header, _ in _csv_records(path, encoding):
+        for row_header, _ in _csv_records(path, encoding, skip_lines):
             header = row_header
             rows += 1
     except csv.Error as error:
         raise Invalid(f"{path.name} is not valid CSV after record {rows:,}: {error}") from None
     if not header:
-        header = _header_only(path, encoding)
-    return FileInfo("csv", encoding, rows, header)
+        header = _header_only(path, encoding, skip_lines)
+    return FileInfo("csv", encoding, rows, header, skip_lines)
 
 
 def _refuse_long_header(path: Path) -> None:
@@ -279,10 +323,10 @@ def _refuse_long_header(path: Path) -> None:
     )
 
 
-def _header_only(path: Path, encoding: str) -> list[str]:
+def _header_only(path: Path, encoding: str, skip_lines: int) -> list[str]:
     handle, lines = _open_text_lines(path, encoding)
     with handle:
-        first = next(iter(lines), "")
+        first = next(islice(iter(lines), skip_lines, None), "")
     return [h.strip() for h in next(csv.reader([first], delimiter=_delimiter(first)), [])]
 
 

@@ -8,15 +8,22 @@ and because every record is an upsert on (source, external id), a row processed 
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from voxpop.audit import service as audit
@@ -28,7 +35,7 @@ from voxpop.feedback import service as feedback_service
 from voxpop.feedback.models import Feedback
 from voxpop.feedback.schemas import FeedbackIn
 from voxpop.ingest import mapping as mappings
-from voxpop.ingest import readers, repository
+from voxpop.ingest import occurrences, readers, repository
 from voxpop.ingest.models import Import, ImportStatus
 from voxpop.ingest.schemas import ImportOut, RejectionOut
 from voxpop.journey import service as journey_service
@@ -43,6 +50,9 @@ from voxpop.kit.settings import get_settings
 from voxpop.kit.upsert import Stored
 
 RUN_IMPORT = "ingest.run_import"
+IMPORT_LEASE = timedelta(minutes=2)
+"""How long a runner holds an import without a sign of life (it renews the lease with every chunk)."""
+FOLLOW_POLL_SECONDS = 0.5
 Store = Callable[[Session, uuid.UUID, Sequence[Any]], list[Stored]]
 
 
@@ -88,7 +98,8 @@ def register(
     resume: bool = True,
 ) -> Import:
     """Record an import of a file, or (with `resume`) return the unfinished import of the same file, to
-    resume it after its checkpoint. Uploads never resume: each upload is its own import with its own job."""
+    resume it after its checkpoint, or to follow it while another run has it. Uploads never resume: each
+    upload is its own import with its own job."""
     kind = mapping.kind
     declared = readers.detect_format(path, file_format)
     sha = file_sha256(path)
@@ -104,8 +115,23 @@ def register(
         file_sha256=sha,
         file_format=declared,
         mapping=mapping.as_dict(),
+        active_key=_active_key(sha, mapping) if resume else None,
     )
-    return repository.add(session, record)
+    try:
+        with session.begin_nested():
+            return repository.add(session, record)
+    except IntegrityError:  # another run registered the same file a moment ago: one file, one import
+        same = repository.with_active_key(session, workspace_id, record.active_key or "")
+        if same is None:
+            raise
+        return same
+
+
+def _active_key(sha: str, mapping: mappings.Mapping) -> str:
+    described = json.dumps(
+        {"sha256": sha, "kind": mapping.kind, "mapping": mapping.as_dict()}, sort_keys=True
+    )
+    return hashlib.sha256(described.encode()).hexdigest()
 
 
 def start(
@@ -137,22 +163,96 @@ def run(
     progress: Progress | None = None,
     heartbeat: Callable[[], None] = lambda: None,
 ) -> Import:
-    """Import (or resume) a registered file; commits once per chunk. Uses the caller's session throughout."""
-    path = Path(record.file_path or "")
+    """Import (or resume) a registered file; commits once per chunk. Uses the caller's session throughout.
+
+    One import runs in one place at a time: a second run of the same import waits for the first (showing its
+    progress) and returns its outcome, or takes it over after the checkpoint if the first one's lease ran out.
+    """
+    runner = f"{socket.gethostname()[:30]}:{os.getpid()}:{threading.get_ident()}"
+    if not _claim_or_follow(session, record, runner, progress, heartbeat):
+        return record
     try:
-        info = readers.scan(path, record.file_format)
-    except DomainError as error:
+        return _run_claimed(session, record, runner, progress, heartbeat)
+    except BaseException:
+        _let_go(session, record, runner)
+        raise
+
+
+def _claim_or_follow(
+    session: Session, record: Import, runner: str, progress: Progress | None, heartbeat: Callable[[], None]
+) -> bool:
+    """True once this runner holds the import; False if it finished while another runner had it."""
+    dead: str | None = None
+    while True:
+        now = clock.now()
+        claimed = repository.claim(session, record.id, runner, now, now + IMPORT_LEASE, dead)
+        session.commit()
+        session.refresh(record)
+        if claimed:
+            return True
+        if record.status not in (ImportStatus.PENDING, ImportStatus.RUNNING):
+            return False
+        dead = record.runner if _has_ended(record.runner) else None
+        if dead is not None:
+            continue
+        if progress:
+            progress(record.rows_done, record.rows_total)
+        heartbeat()
+        time.sleep(FOLLOW_POLL_SECONDS)
+
+
+def _has_ended(runner: str | None) -> bool:
+    """Whether the runner holding an import is a process of this machine that no longer exists (killed):
+    then running the import again resumes it at once instead of waiting for its lease to run out."""
+    host, _, rest = (runner or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname()[:30] or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _let_go(session: Session, record: Import, runner: str) -> None:
+    """Stopped by an error: give the import back at once, so that running it again need not wait."""
+    try:
+        session.rollback()
+        repository.renew(session, record.id, runner, clock.now())
+        session.commit()
+    except Exception:  # the database may be what failed: then the lease simply runs out
+        session.rollback()
+
+
+def _run_claimed(
+    session: Session, record: Import, runner: str, progress: Progress | None, heartbeat: Callable[[], None]
+) -> Import:
+    path = Path(record.file_path or "")
+    mapping = mappings.Mapping.from_dict(record.kind, record.mapping)
+    try:
+        size = path.stat().st_size
+        if file_sha256(path) != record.file_sha256:
+            return _fail(session, record, _changed(record, "since the import was registered", path))
+        info = readers.scan(path, record.file_format, mapping.skip_lines)
+    except (DomainError, OSError) as error:
         # Say it with the name the user gave the file, not the server's path of its stored copy.
-        message = error.message.replace(str(path), record.filename).replace(path.name, record.filename)
+        said = error.message if isinstance(error, DomainError) else f"no such file: {path}"
+        message = said.replace(str(path), record.filename).replace(path.name, record.filename)
         return _fail(session, record, message)
     record.status, record.rows_total = ImportStatus.RUNNING, info.rows
-    mapping = mappings.Mapping.from_dict(record.kind, record.mapping)
     record.warnings = _warnings(mapping, info)
     session.commit()
     if progress:
         progress(record.rows_done, info.rows)
     rows = (row for row in _with_occurrences(readers.records(path, info)) if row.number > record.rows_done)
     for number, chunk in enumerate(_chunks(rows, get_settings().import_chunk_rows), start=1):
+        if not repository.renew(session, record.id, runner, clock.now() + IMPORT_LEASE):
+            session.rollback()  # another runner took the import over (this one stalled past its lease)
+            session.refresh(record)
+            return record
         _import_chunk(session, record, mapping, chunk)
         session.commit()
         if number == 1:
@@ -160,10 +260,65 @@ def run(
         heartbeat()
         if progress:
             progress(record.rows_done, info.rows)
+        if _size(path) != size:
+            return _fail(session, record, _changed(record, "while it was being imported", path, size))
+    if file_sha256(path) != record.file_sha256 if path.is_file() else True:
+        return _fail(session, record, _changed(record, "while it was being imported", path, size))
+    if record.rows_created + record.rows_updated == 0:
+        return _fail(session, record, _why_nothing(session, record, path, info))
     record.status, record.finished_at = ImportStatus.DONE, clock.now()
+    repository.release(session, record.id)
     _forget_uploaded_file(record)
     session.commit()
     return record
+
+
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return None
+
+
+def _changed(record: Import, when: str, path: Path, size: int | None = None) -> str:
+    """The file is not the one registered: name how, and what happens to what was stored."""
+    now = _size(path)
+    found = "it is gone" if now is None else f"it now has {now:,} bytes and SHA-256 {file_sha256(path)[:16]}…"
+    before = f"{size:,} bytes and " if size is not None else ""
+    stored = record.rows_created + record.rows_updated
+    kept = (
+        f"; the {stored:,} rows stored before the change stay (running the import of the complete file again "
+        "updates them, never duplicates them)"
+        if stored
+        else "; nothing was stored"
+    )
+    return (
+        f"{record.filename} changed {when}: it had {before}SHA-256 {record.file_sha256[:16]}… when the import "
+        f"was registered, {found}{kept}"
+    )
+
+
+def _why_nothing(session: Session, record: Import, path: Path, info: readers.FileInfo) -> str:
+    """A file that yields nothing is a failed import: say why, in the words of its most common rejection,
+    and point at the header row when it seems to be further down than where the file was read from."""
+    if info.rows == 0:
+        found = "a header but no rows" if info.format == "csv" else "no records"
+        message = f"no row could be read: {record.filename} holds {found}"
+    else:
+        message = f"no row could be imported: all {info.rows:,} rows were rejected"
+        common = repository.most_common_rejection(session, record.id)
+        if common is not None:
+            field, reason, count = common
+            where = f" (column {field[:80]})" if field else ""
+            message += f"; the most common reason, for {count:,} rows{where}: {reason}"
+    if info.format == "csv" and path.is_file():
+        header_line = readers.detect_header_line(path, info.encoding)
+        if header_line != info.skipped_lines:
+            message += (
+                f" — the header looks like it is on line {header_line + 1}: "
+                f"skip {header_line} lines (skip_lines in the mapping's options, --skip-lines)"
+            )
+    return message
 
 
 def _refresh_statistics(session: Session, tables: tuple[str, ...]) -> None:
@@ -186,6 +341,7 @@ def _warnings(mapping: mappings.Mapping, info: readers.FileInfo) -> dict[str, An
         return {"encoding": info.encoding}
     return {
         "encoding": info.encoding,
+        "skipped_lines": info.skipped_lines,
         "columns": mapping.resolved(info.headers),
         "kept_as_attributes": mapping.unmapped(info.headers),
     }
@@ -205,6 +361,7 @@ def fail_unexpectedly(session: Session, import_id: uuid.UUID, error: Exception) 
 
 def _fail(session: Session, record: Import, message: str) -> Import:
     record.status, record.error, record.finished_at = ImportStatus.FAILED, message, clock.now()
+    repository.release(session, record.id)
     _forget_uploaded_file(record)
     session.commit()
     return record
@@ -237,13 +394,16 @@ def _import_chunk(
 
 def _with_occurrences(rows: Iterator[readers.SourceRow]) -> Iterator[readers.SourceRow]:
     """Give each row without an id or a time a stable one: its content and how many identical rows came before
-    it. Importing the file again (or resuming it) gives the same ids; two identical rows stay two records."""
-    seen: dict[str, int] = {}
-    for row in rows:
-        digest = hashlib.sha256(repr(sorted(row.values.items())).encode()).hexdigest()[:32]
-        seen[digest] = seen.get(digest, 0) + 1
-        row.fallback_id = f"auto:{digest}:{seen[digest]}"
-        yield row
+    it. Importing the file again (or resuming it) gives the same ids; two identical rows stay two records.
+    The counts live in a temporary SQLite file, not in memory, so a file of any length needs the same memory."""
+    with occurrences.Occurrences() as seen:
+        for batch in _chunks(rows, occurrences.BATCH_ROWS):
+            digests = [
+                hashlib.sha256(repr(sorted(row.values.items())).encode()).hexdigest()[:32] for row in batch
+            ]
+            for row, digest, number in zip(batch, digests, seen.count(digests), strict=True):
+                row.fallback_id = f"auto:{digest}:{number}"
+                yield row
 
 
 def _validate(
@@ -309,6 +469,13 @@ def rejections(
 ) -> list[RejectionOut]:
     record = get(session, workspace_id, import_id)
     return [RejectionOut.model_validate(r) for r in repository.rejections(session, record.id, limit, offset)]
+
+
+def each_rejection(session: Session, workspace_id: uuid.UUID, import_id: uuid.UUID) -> Iterator[RejectionOut]:
+    """Every rejection of an import, streamed from the database (a million of them never sit in memory)."""
+    record = get(session, workspace_id, import_id)
+    for row in repository.each_rejection(session, record.id):
+        yield RejectionOut.model_validate(row)
 
 
 def recent(session: Session, workspace_id: uuid.UUID) -> list[ImportOut]:
