@@ -21,7 +21,10 @@ _QUERY_KEYS = 500  # well under SQLite's limit on bound parameters
 class Occurrences:
     def __init__(self) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="voxpop-import-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "seen.db", isolation_level=None)
+        # check_same_thread off: an import's generator may be closed by the collector in another thread
+        self._db = sqlite3.connect(
+            Path(self._folder.name) / "seen.db", isolation_level=None, check_same_thread=False
+        )
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-4096", "temp_store=FILE"):
             self._db.execute(f"PRAGMA {pragma}")
         self._db.execute("CREATE TABLE seen (digest BLOB PRIMARY KEY, times INTEGER NOT NULL) WITHOUT ROWID")

@@ -198,6 +198,7 @@ def _claim_or_follow(
         if progress:
             progress(record.rows_done, record.rows_total)
         heartbeat()
+        session.commit()  # wait holding no transaction: on SQLite a writing session's holds the write lock
         time.sleep(FOLLOW_POLL_SECONDS)
 
 
