@@ -15,7 +15,15 @@ from voxpop.auth import service as auth_service
 from voxpop.case import assignment, repository, sla
 from voxpop.case.access import Caller, scope_of
 from voxpop.case.models import OPEN_STATUSES, Case, CaseEvent, CaseRecord, CodeKind, Status
-from voxpop.case.schemas import AssignIn, CaseChange, CaseOut, Filters, OpenCaseParams
+from voxpop.case.schemas import (
+    AssignIn,
+    CaseChange,
+    CaseDetailOut,
+    CaseOut,
+    EventOut,
+    Filters,
+    OpenCaseParams,
+)
 from voxpop.delivery import service as delivery
 from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackOut
@@ -202,6 +210,22 @@ def feedback_ids(session: Session, case: Case) -> list[uuid.UUID]:
 
 def events(session: Session, case: Case) -> list[CaseEvent]:
     return repository.events(session, case.id)
+
+
+def of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[CaseDetailOut]:
+    """Every case of a customer, open or closed, with its records and its whole history (notes included),
+    for the customer's data export."""
+    return [
+        detail(session, case) for case in repository.cases_of_customer(session, workspace_id, customer_id)
+    ]
+
+
+def detail(session: Session, case: Case) -> CaseDetailOut:
+    return CaseDetailOut(
+        **CaseOut.model_validate(case).model_dump(),
+        feedback_ids=feedback_ids(session, case),
+        events=[EventOut.model_validate(e) for e in events(session, case)],
+    )
 
 
 def inbox(
