@@ -18,6 +18,8 @@ from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackOut
 from voxpop.journey import service as journey_service
 from voxpop.kit import clock
+from voxpop.kit.jobs import queue
+from voxpop.privacy import jobs
 from voxpop.survey import service as survey_service
 
 
@@ -52,6 +54,7 @@ def erase(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> 
     events_deleted = journey_service.erase_of_customer(session, workspace_id, customer.id)
     survey_service.erase_of_customer(session, workspace_id, customer.id, addresses)
     identities_deleted = customer_service.delete(session, workspace_id, customer.id)
+    queue.enqueue(session, jobs.WIPE_ERASED, {}, workspace_id)  # empties SQLite's log once this commits
     return ErasureOut(
         customer_id=customer.id,
         feedback_deleted=feedback_deleted,
