@@ -15,6 +15,7 @@ from voxpop.ingest import jobs as ingest_jobs
 from voxpop.ingest import service as ingest_service
 from voxpop.kit.jobs import queue
 from voxpop.kit.jobs.queue import JobFunc
+from voxpop.privacy import jobs as privacy_jobs
 from voxpop.report import jobs as report_jobs
 from voxpop.report import service as report_service
 from voxpop.rule import jobs as rule_jobs
@@ -33,6 +34,7 @@ JOBS: dict[str, JobFunc] = {
     reminders.SEND_DUE: survey_jobs.send_reminders,
     delivery_jobs.ATTEMPT: delivery_jobs.attempt,
     report_service.WEEKLY_JOB: report_jobs.weekly,
+    privacy_jobs.WIPE_ERASED: privacy_jobs.wipe_erased,
     sla.SWEEP_JOB: case_jobs.sweep_clocks,
 }
 LANES = {delivery_jobs.ATTEMPT: "delivery"}

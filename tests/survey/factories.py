@@ -3,6 +3,7 @@ HTTP (as a browser without JavaScript does)."""
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,7 +80,8 @@ class Respondent:
         return self.page.text
 
     def form_fields(self) -> dict[str, str]:
-        return dict(HIDDEN_INPUT.findall(self.html))
+        """The hidden inputs as a browser posts them back (HTML entities decoded)."""
+        return {name: html.unescape(value) for name, value in HIDDEN_INPUT.findall(self.html)}
 
     def action(self) -> str:
         found = FORM_ACTION.search(self.html)

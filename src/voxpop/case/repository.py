@@ -78,6 +78,16 @@ def open_case_of_customer(session: Session, workspace_id: uuid.UUID, customer_id
     ).first()
 
 
+def every_case_of_customer(session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID) -> list[Case]:
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.workspace_id == workspace_id, Case.customer_id == customer_id)
+            .order_by(Case.opened_at, Case.id)
+        )
+    )
+
+
 def case_of_record(session: Session, workspace_id: uuid.UUID, feedback_id: uuid.UUID) -> Case | None:
     return session.scalars(
         select(Case)

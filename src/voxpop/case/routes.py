@@ -25,7 +25,6 @@ from voxpop.case.schemas import (
     CodeOut,
     DeliveryRef,
     EmailIn,
-    EventOut,
     InboxQuery,
     MemberIn,
     NoteIn,
@@ -58,11 +57,7 @@ def base_url(request: Request) -> str:
 
 
 def detail(session: Session, case: Case) -> CaseDetailOut:
-    return CaseDetailOut(
-        **CaseOut.model_validate(case).model_dump(),
-        feedback_ids=service.feedback_ids(session, case),
-        events=[EventOut.model_validate(e) for e in service.events(session, case)],
-    )
+    return service.detail(session, case)
 
 
 @router.get("/cases/recovery")

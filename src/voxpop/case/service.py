@@ -16,7 +16,15 @@ from voxpop.auth import service as auth_service
 from voxpop.case import assignment, repository, sla
 from voxpop.case.access import Caller, scope_of
 from voxpop.case.models import OPEN_STATUSES, Case, CaseEvent, CaseRecord, CodeKind, Status
-from voxpop.case.schemas import AssignIn, CaseChange, CaseOut, Filters, OpenCaseParams
+from voxpop.case.schemas import (
+    AssignIn,
+    CaseChange,
+    CaseDetailOut,
+    CaseOut,
+    EventOut,
+    Filters,
+    OpenCaseParams,
+)
 from voxpop.delivery import service as delivery
 from voxpop.feedback import service as feedback_service
 from voxpop.feedback.schemas import FeedbackOut
@@ -241,6 +249,23 @@ def cases_of_records(
 
 def events(session: Session, case: Case) -> list[CaseEvent]:
     return repository.events(session, case.id)
+
+
+def exported_of_customer(
+    session: Session, workspace_id: uuid.UUID, customer_id: uuid.UUID
+) -> list[CaseDetailOut]:
+    """Every case of a customer, open or closed, with its records and its whole history (notes included),
+    for the customer's data export."""
+    every = repository.every_case_of_customer(session, workspace_id, customer_id)
+    return [detail(session, case) for case in every]
+
+
+def detail(session: Session, case: Case) -> CaseDetailOut:
+    return CaseDetailOut(
+        **CaseOut.model_validate(case).model_dump(),
+        feedback_ids=feedback_ids(session, case),
+        events=[EventOut.model_validate(e) for e in events(session, case)],
+    )
 
 
 def inbox(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ from voxpop.cli.output import console, emit_json, progress_bar, reports_errors
 from voxpop.ingest import service as ingest_service
 from voxpop.ingest.mapping import MAX_SKIP_LINES, load_mapping
 from voxpop.ingest.schemas import ImportOut, RejectionOut
+from voxpop.kit import spreadsheet
 from voxpop.kit.db import session_scope
 from voxpop.kit.errors import Invalid
 from voxpop.workspace import service as workspace_service
@@ -86,9 +86,8 @@ def import_file(
 
 def _write_report(path: Path, rejections: Iterable[RejectionOut]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["row", "field", "reason"])
-        writer.writerows([r.row_number, r.field or "", r.reason] for r in rejections)
+        rows = [(r.row_number, r.field or "", r.reason) for r in rejections]
+        spreadsheet.write_csv(handle, ("row", "field", "reason"), rows)
 
 
 def _print_summary(summary: ImportOut, rejections: list[RejectionOut], report: Path | None) -> None:

@@ -15,7 +15,7 @@ from voxpop.auth import service as auth_service
 from voxpop.cli import analyze, imports, metrics, runtime
 from voxpop.cli.output import console, emit_json, reports_errors
 from voxpop.customer import service as customer_service
-from voxpop.kit.db import session_scope
+from voxpop.kit.db import checkpoint_erased, session_scope
 from voxpop.kit.errors import NotFound
 from voxpop.privacy import service as privacy_service
 from voxpop.workspace import service as workspace_service
@@ -264,6 +264,7 @@ def customer_erase(id_or_email: str, workspace: WorkspaceOpt, as_json: JsonOpt =
         details = erased.model_dump(mode="json")
         audit.record(session, ws.id, audit.command_line(), "customer.erase", "customer", customer.id, details)
         session.commit()
+    checkpoint_erased()  # at once, as well as by the queued job: a command line has no job runner
     if as_json:
         emit_json(erased.model_dump(mode="json"))
     else:

@@ -112,6 +112,20 @@ def attempts_since(session: Session, delivery_id: uuid.UUID, since: datetime) ->
     )
 
 
+def emails_to(session: Session, workspace_id: uuid.UUID, addresses: Sequence[str]) -> list[Delivery]:
+    """The workspace's emails to any of these (lower-cased) addresses, oldest first."""
+    to = func.lower(Delivery.message["to"].as_string())
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.workspace_id == workspace_id, Delivery.channel == Channel.EMAIL, to.in_(addresses)
+            )
+            .order_by(Delivery.created_at, Delivery.id)
+        )
+    )
+
+
 def delete_emails_to(session: Session, workspace_id: uuid.UUID, addresses: Sequence[str]) -> int:
     """Deletes the workspace's emails to any of these (lower-cased) addresses; attempts go by cascade."""
     to = func.lower(Delivery.message["to"].as_string())

@@ -112,6 +112,23 @@ def email_status(session: Session, workspace_id: uuid.UUID, ids: Sequence[uuid.U
     return repository.statuses(session, workspace_id, ids) if ids else {}
 
 
+def emails_to(session: Session, workspace_id: uuid.UUID, addresses: Sequence[str]) -> list[dict[str, Any]]:
+    """What the workspace emailed (or has queued to email) to these addresses: for a person's data export."""
+    lowered = sorted({address.strip().lower() for address in addresses})
+    return [
+        {
+            "id": str(d.id),
+            "to": d.message.get("to"),
+            "subject": d.message.get("subject"),
+            "text": d.message.get("text"),
+            "status": d.status,
+            "queued_at": d.queued_at.isoformat(),
+            "finished_at": d.finished_at.isoformat() if d.finished_at else None,
+        }
+        for d in (repository.emails_to(session, workspace_id, lowered) if lowered else [])
+    ]
+
+
 def erase_about(
     session: Session, workspace_id: uuid.UUID, addresses: Sequence[str], ids: Sequence[uuid.UUID]
 ) -> int:

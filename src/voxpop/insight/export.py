@@ -1,16 +1,12 @@
 """Every table a page shows downloads as CSV or XLSX through one function, `download`; each page builds its
 tables with the builders here, so the file holds the same numbers as the page (unrounded), with n and the
-reliability mark wherever a figure is."""
+reliability mark wherever a figure is. Files are written by `kit.spreadsheet`, so no cell is a live formula."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import xlsxwriter
 from fastapi.responses import Response
 
 from voxpop.insight.changes import Change
@@ -18,9 +14,10 @@ from voxpop.insight.drivers import DriverAnalysis
 from voxpop.insight.journey import Precursor
 from voxpop.insight.metrics import Estimate
 from voxpop.insight.service import Figure
+from voxpop.kit import spreadsheet
 from voxpop.kit.errors import Invalid, NotFound, Problem
 
-Cell = str | int | float | bool | None
+Cell = spreadsheet.Cell
 
 
 @dataclass(frozen=True)
@@ -36,7 +33,6 @@ def _estimate(e: Estimate) -> tuple[Cell, ...]:
     return e.value, e.low, e.high, e.n, e.reliable
 
 
-UNSAFE_IN_FILE_NAMES = re.compile(r"[^A-Za-z0-9._-]+")
 ESTIMATE_HEADER = ("value", "ci_low", "ci_high", "n", "reliable")
 
 
@@ -95,26 +91,11 @@ def drivers_table(name: str, analysis: DriverAnalysis) -> Table:
 
 
 def to_csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.header)
-    writer.writerows(table.rows)
-    return out.getvalue().encode()
+    return spreadsheet.csv_bytes(table.header, table.rows)
 
 
 def to_xlsx(table: Table) -> bytes:
-    """One sheet: a bold header row, numbers as numbers, empty cells where a value is missing."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(table.name[:31])
-    sheet.write_row(0, 0, table.header, book.add_format({"bold": True}))
-    for number, row in enumerate(table.rows, start=1):
-        for column, value in enumerate(row):
-            if value is not None:
-                sheet.write(number, column, value)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    return out.getvalue()
+    return spreadsheet.xlsx_bytes(table.name, table.header, table.rows)
 
 
 FORMATS: dict[str, tuple[Callable[[Table], bytes], str]] = {
@@ -136,10 +117,7 @@ def download(tables: Sequence[Table], name: str, file_format: str) -> Response:
     return Response(
         write(table),
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{_file_name(table.name)}.{file_format}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{spreadsheet.file_name(table.name)}.{file_format}"'
+        },
     )
-
-
-def _file_name(name: str) -> str:
-    """The name as a safe file name for a header: letters, digits, `.`, `_` and `-` only."""
-    return UNSAFE_IN_FILE_NAMES.sub("_", name)[:120] or "export"

@@ -1,6 +1,8 @@
 """Database plumbing: the declarative base, portable column types, engines and sessions.
 
-SQLite (the embedded default) runs in WAL mode with foreign keys on. Sessions that may write start their
+SQLite (the embedded default) runs in WAL mode with foreign keys on and `secure_delete` (deleted content is
+overwritten with zeros, so erased personal data does not linger in free pages; the `privacy.wipe_erased` job
+then empties the write-ahead log after an erasure, `checkpoint_erased`). Sessions that may write start their
 transaction with BEGIN IMMEDIATE: our writes read first (identity look-ups) and then write, and a deferred
 transaction that does that fails at once with SQLITE_BUSY when another connection wrote in between. Read-only
 sessions (GET requests) begin deferred, so readers never wait for writers.
@@ -8,6 +10,7 @@ sessions (GET requests) begin deferred, so readers never wait for writers.
 
 from __future__ import annotations
 
+import logging
 import select
 import time
 import uuid
@@ -27,6 +30,9 @@ from sqlalchemy.types import TypeDecorator
 
 from voxpop.kit.ids import new_id
 from voxpop.kit.settings import get_settings
+
+logger = logging.getLogger(__name__)
+BUSY_TIMEOUT_MS = 30_000
 
 WRITE_OPTION = "voxpop_may_write"
 PING_AFTER_IDLE_SECONDS = 30.0
@@ -87,8 +93,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -174,6 +181,31 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
     finally:
         session.rollback()
         session.close()
+
+
+def checkpoint_erased(engine: Engine | None = None, wait_ms: int = 500) -> bool:
+    """Empties SQLite's write-ahead log after an erasure committed: copies it into the database file and
+    truncates it to nothing (`wal_checkpoint(TRUNCATE)`). The log still holds earlier versions of the
+    erased rows; the database's own freed pages were zeroed by `secure_delete`. Waits at most `wait_ms` for
+    readers, and answers False when one kept the log (try again later). PostgreSQL has nothing to do here:
+    its dead rows are cleared by (auto)vacuum, see docs/security.md."""
+    engine = engine or get_engine()
+    if engine.dialect.name != "sqlite":
+        return True
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={int(wait_ms)}")
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = cursor.fetchone()  # (busy, frames in the log, frames copied)
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.close()
+    finally:
+        connection.close()
+    busy = bool(row and row[0])
+    if busy:
+        logger.info("the write-ahead log could not be emptied after an erasure yet: a reader holds it")
+    return not busy
 
 
 def is_postgres(session: Session) -> bool:
