@@ -139,3 +139,16 @@ def test_the_qr_code_is_an_svg_of_the_anonymous_link(http: httpx.Client, session
     assert reply.status_code == 200
     assert reply.headers["content-type"] == "image/svg+xml"
     assert reply.text.startswith("<svg") and "<path" in reply.text
+
+
+def test_another_workspaces_address_is_never_revealed_a_free_one_is_given_instead(
+    http: httpx.Client, session: Session
+) -> None:
+    owner, other = make_tenant(session), make_tenant(session)
+    create_survey(http, owner, slug="spring-check")
+    body = {"name": "x", "slug": "spring-check", "definition": nps_definition()}
+    reply = post(http, other, "/api/v1/surveys", body)
+    assert reply.status_code == 201, reply.text
+    given = reply.json()
+    assert given["slug"].startswith("spring-check-") and given["path"] == "/s/" + given["slug"]
+    assert "taken" not in reply.text

@@ -50,9 +50,7 @@ def public_path(survey: Survey) -> str:
 
 
 def create(session: Session, workspace_id: uuid.UUID, data: SurveyIn) -> Survey:
-    slug = data.slug or _free_slug(session)
-    if data.slug and repository.slug_taken(session, slug):
-        raise Conflict(f"the address /s/{slug} is taken; choose another slug")
+    slug = _slug_for(session, workspace_id, data.slug) if data.slug else _free_slug(session)
     now = clock.now()
     survey = Survey(
         workspace_id=workspace_id,
@@ -68,6 +66,21 @@ def create(session: Session, workspace_id: uuid.UUID, data: SurveyIn) -> Survey:
     repository.add(session, survey)
     _new_version(session, survey, data.definition)
     return survey
+
+
+def _slug_for(session: Session, workspace_id: uuid.UUID, wanted: str) -> str:
+    """The address asked for, if free. Taken by one of the workspace's own surveys: a conflict (they can see
+    it). Taken by another workspace's: the same address with a random ending, saying nothing about the other
+    survey, so that no workspace learns which addresses others hold (their drafts included)."""
+    holder = repository.by_slug(session, wanted)
+    if holder is None:
+        return wanted
+    if holder.workspace_id == workspace_id:
+        raise Conflict(f"the address /s/{wanted} is taken by another of your surveys; choose another slug")
+    while True:
+        slug = f"{wanted[:50]}-{secrets.token_hex(4)}"
+        if not repository.slug_taken(session, slug):
+            return slug
 
 
 def _free_slug(session: Session) -> str:
