@@ -19,7 +19,7 @@ class Feedback(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("workspace_id", "source", "external_id"),
         Index("ix_feedback_workspace_received", "workspace_id", "received_at"),
-        # a customer's timeline, newest first, a keyset page at a time, and its channels and kinds (migration 0020)
+        # a customer's timeline, newest first, a keyset page at a time, and its channels and kinds (migration 0021)
         Index("ix_feedback_customer_received", "customer_id", "received_at", "id", "channel", "kind"),
         Index(  # covers the dashboards' figures on both stores (migration 0011)
             "ix_feedback_workspace_channel_received",

@@ -89,7 +89,7 @@ def timeline_page(
     kind: str | None = None,
 ) -> list[Feedback]:
     """The customer's records received before `before` (time, id), newest first: a keyset page read from
-    ix_feedback_customer_received (migration 0020), as fast on the last page as on the first."""
+    ix_feedback_customer_received (migration 0021), as fast on the last page as on the first."""
     query = select(Feedback).where(Feedback.workspace_id == workspace_id, Feedback.customer_id == customer_id)
     if before is not None:
         query = query.where(tuple_(Feedback.received_at, Feedback.id) < tuple_(*before))
