@@ -21,7 +21,7 @@ from voxpop.text.models import TextAnalysis
 pytestmark = pytest.mark.usefixtures("background_jobs_paused")
 
 
-def analysis_jobs(session: Session, workspace_id: uuid.UUID, status: JobStatus) -> list[Job]:
+def analysis_jobs(session: Session, workspace_id: uuid.UUID, status: str) -> list[Job]:
     session.rollback()
     query = select(Job).where(Job.name == service.ANALYSE, Job.workspace_id == workspace_id)
     return list(session.scalars(query.where(Job.status == status)))
