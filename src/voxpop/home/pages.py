@@ -12,7 +12,7 @@ from voxpop.auth.roles import Permission
 from voxpop.case import service as case_service
 from voxpop.case.access import caller_of
 from voxpop.home import service
-from voxpop.insight.filters import _day
+from voxpop.insight.filters import parse_day
 from voxpop.insight.window import COMPARISONS, PRESETS, check_comparison, resolve, today
 from voxpop.kit.errors import Invalid
 from voxpop.kit.settings import get_settings
@@ -36,7 +36,7 @@ def home_page(
     began = time.perf_counter()
     problems: dict[str, list[str]] = {}
     try:
-        first, last = _day("since", since), _day("until", until)
+        first, last = parse_day("since", since), parse_day("until", until)
         window = resolve(period or (None if first or last else DEFAULT_PERIOD), first, last)
         comparison = check_comparison(compare)
     except Invalid as error:

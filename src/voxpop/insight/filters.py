@@ -102,7 +102,7 @@ def filters(
     """Blank values (a form's empty fields) mean no filter."""
     conditions = parse_filters([w for w in where if w.strip()], missing)
     precedent = _precedent(preceded_by, within_days) if preceded_by and preceded_by.strip() else None
-    window = resolve(period, _day("since", since), _day("until", until))
+    window = resolve(period, parse_day("since", since), parse_day("until", until))
     return Filters(
         conditions,
         window.since,
@@ -120,7 +120,8 @@ def _precedent(preceded_by: str, within_days: int) -> Precedent:
     return Precedent(field.strip(), value.strip(), within_days)
 
 
-def _day(name: str, value: str | None) -> date | None:
+def parse_day(name: str, value: str | None) -> date | None:
+    """A form's or address's day (YYYY-MM-DD; blank for none), refused naming the field when malformed."""
     if not value or not value.strip():
         return None
     try:
